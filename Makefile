@@ -1,0 +1,57 @@
+# Sanad — the commands a newcomer and CI use. `make run` and `make test` are all you need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+LOCALES := content/locales
+PYBABEL := $(BIN)/pybabel
+
+.PHONY: run test install chromium compile messages new-language model check lint clean
+
+run: install compile model  ## start Sanad on http://127.0.0.1:8000 (SQLite, in-process state)
+	$(BIN)/sanad db upgrade
+	$(BIN)/sanad run --host 127.0.0.1 --port 8000
+
+test: install chromium compile  ## install what the tests need and run the whole suite
+	$(BIN)/sanad content check
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sanad needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+chromium:  ## Debian's chromium for the browser tests (installed when missing and we are root)
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is missing and we are not root: the browser tests will be skipped"; fi
+
+compile: install  ## compile the gettext catalogs (.po -> .mo)
+	$(PYBABEL) compile -q -d $(LOCALES) -D sanad
+
+messages: install  ## extract translatable texts from code and flows, then update every catalog
+	$(PYBABEL) extract -q -F content/babel.cfg -k Text:1c,2 --no-location --sort-output \
+		--project=Sanad --msgid-bugs-address=translators@sanad.invalid \
+		-o $(LOCALES)/sanad.pot .
+	$(PYBABEL) update -q -i $(LOCALES)/sanad.pot -d $(LOCALES) -D sanad --no-fuzzy-matching --ignore-obsolete
+
+new-language: install  ## start a new language: make new-language LANG=es
+	@test -n "$(LANG)" || (echo "usage: make new-language LANG=<code>"; exit 2)
+	$(PYBABEL) init -i $(LOCALES)/sanad.pot -d $(LOCALES) -D sanad -l $(LANG)
+
+model: install  ## train the NLU model (skipped when it is up to date)
+	$(BIN)/sanad nlu train --if-stale
+
+check: install  ## content check, lint and type check
+	$(BIN)/sanad content check
+	$(BIN)/ruff check bot nlu handlers tests bench
+	$(BIN)/mypy bot nlu handlers
+
+clean:
+	rm -rf $(VENV) sanad.db sanad.db-* nlu/_model .pytest_cache

@@ -1,0 +1,260 @@
+"""The flow runner: from where a conversation waits and what the person sent, to replies and
+effects. It only decides; the engine carries the effects out (goflow's events, PTB's
+check/handle split)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from nlu.types import Parse
+
+from bot.domain import Answer, Option, Reply, Services, Text, Verbatim
+from bot.flows import FlowOption, Flows, Node
+
+# Nodes the engine itself leads to; `sanad content check` refuses flows without them.
+WELCOME = "system.welcome"
+LANGUAGE = "system.language"
+NOT_UNDERSTOOD = "system.not_understood"
+FALLBACK = "system.fallback"
+EMPTY = "system.empty"
+MENU = "main.menu"
+OFFER_COUNSELLOR = "system.offer_counsellor"
+REQUIRED_NODES = (WELCOME, LANGUAGE, NOT_UNDERSTOOD, FALLBACK, EMPTY, MENU, OFFER_COUNSELLOR)
+
+# Actions a flow may ask for (`action: …`); the engine knows how to carry each out.
+ACTIONS = ("delete_data",)
+
+# Intents that leave whatever the person was doing, even a question waiting for an answer.
+GLOBAL_INTENTS = ("help_menu", "talk_to_human", "change_language", "delete_my_data")
+MAX_MISSES = 2
+PENDING = "_pending"  # slot keeping the first question while the language is asked
+
+CHOOSE = Text("dialogue.choose", "Please choose one of these options:")
+UNKNOWN_CITY = Text(
+    "dialogue.unknown_city",
+    "I did not recognise a town in Morocco. Please write the name of your town, for example Rabat.",
+)
+
+
+@dataclass
+class State:
+    node: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+    misses: int = 0
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    option: str | None
+    parse: Parse | None
+    language: str | None  # None until known
+
+
+@dataclass(frozen=True)
+class Handoff:
+    reason: str
+    priority: str
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    code: str
+
+
+@dataclass(frozen=True)
+class RunAction:
+    name: str
+
+
+@dataclass(frozen=True)
+class EndConversation:
+    pass
+
+
+Effect = Handoff | SetLanguage | RunAction | EndConversation
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+
+
+class Dialogue:
+    def __init__(
+        self,
+        flows: Flows,
+        languages: Mapping[str, str],  # code -> name in itself
+        label_of: Callable[[str, Text], str],  # render a label in a language
+        language_names: Mapping[str, set[str]],  # code -> normalised names people type
+        normalise: Callable[[str], str],
+    ) -> None:
+        self.flows = flows
+        self.languages = languages
+        self.label_of = label_of
+        self.language_names = language_names
+        self.normalise = normalise
+
+    # --- entry points -----------------------------------------------------------------------
+
+    def goto(self, qid: str, state: State, language: str | None, out: Outcome | None = None) -> Outcome:
+        """Run from node `qid` until a node waits for the person or the flow ends."""
+        out = out or Outcome()
+        for _ in range(50):  # a `next` cycle is a content bug; never loop forever
+            node = self.flows[qid]
+            self._emit(node, state, language, out)
+            if node.waits:
+                state.node = qid
+                return out
+            if node.next is None:
+                state.node = None
+                return out
+            qid = node.next
+        state.node = None
+        return out
+
+    def step(self, state: State, turn: Turn) -> Outcome:
+        """One message from the person, in the conversation's current position."""
+        node = self.flows.get(state.node)
+        if turn.option is not None:
+            chosen = self._option_by_id(turn.option)
+            if chosen is not None:
+                return self._choose(state, turn, *chosen)
+        if node is not None and node.waits and not node.slot:
+            typed = self._option_by_text(node, turn)
+            if typed is not None:
+                return self._choose(state, turn, node, typed)
+            if node.language_options:
+                # Not a language: the person went on writing. Keep the language; read the message.
+                node, state.node = None, None
+        parse = turn.parse
+        understood = parse is not None and parse.understood
+        if node is not None and node.slot:
+            if understood and parse is not None and parse.intent in GLOBAL_INTENTS:
+                return self._intent(state, turn, parse.intent)
+            return self._fill_slot(state, turn, node)
+        if understood and parse is not None:
+            if node is not None:
+                by_intent = next((o for o in node.options if parse.intent in o.intents), None)
+                if by_intent is not None:
+                    return self._choose(state, turn, node, by_intent)
+            if parse.intent in self.flows.by_intent:
+                return self._intent(state, turn, parse.intent)
+        return self._not_understood(state, turn, node)
+
+    # --- decisions --------------------------------------------------------------------------
+
+    def _intent(self, state: State, turn: Turn, intent: str) -> Outcome:
+        state.misses = 0
+        return self.goto(self.flows.by_intent[intent], state, turn.language)
+
+    def _choose(self, state: State, turn: Turn, node: Node, choice: FlowOption | str) -> Outcome:
+        state.misses = 0
+        if isinstance(choice, FlowOption):
+            return self.goto(choice.goto, state, turn.language)
+        out = Outcome(effects=[SetLanguage(choice)])
+        pending = state.slots.pop(PENDING, None)
+        if pending and pending in self.flows.by_intent:
+            return self.goto(self.flows.by_intent[pending], state, choice, out)
+        if node.next:
+            return self.goto(node.next, state, choice, out)
+        state.node = None
+        return out
+
+    def _fill_slot(self, state: State, turn: Turn, node: Node) -> Outcome:
+        slot, after = node.slot or "", node.next or MENU  # the loader requires both
+        value = turn.text.strip()
+        if node.entity == "city":
+            city = turn.parse.city() if turn.parse else None
+            if city is None:
+                state.misses += 1
+                if state.misses < MAX_MISSES:
+                    return Outcome([Reply(UNKNOWN_CITY)])
+                state.misses = 0
+                return self.goto(after, state, turn.language)
+            value = city.value
+            if city.region:
+                state.slots["region"] = city.region
+        if not value:
+            return Outcome([self._prompt(node, state, turn.language)])
+        state.slots[slot] = value
+        state.misses = 0
+        return self.goto(after, state, turn.language)
+
+    def _not_understood(self, state: State, turn: Turn, node: Node | None) -> Outcome:
+        state.misses += 1
+        if state.misses >= MAX_MISSES:
+            state.misses = 0
+            return self.goto(FALLBACK, state, turn.language)
+        waiting = node if node is not None and node.waits else None
+        out = self.goto(NOT_UNDERSTOOD, state, turn.language)
+        if waiting is not None:
+            state.node = waiting.qid
+            out.replies.append(self._prompt(waiting, state, turn.language))
+        return out
+
+    # --- matching ---------------------------------------------------------------------------
+
+    def _option_by_id(self, option_id: str) -> tuple[Node, FlowOption | str] | None:
+        qid, _, local = option_id.rpartition(":")
+        node = self.flows.get(qid)
+        if node is None:
+            return None
+        if node.language_options and local in self.languages:
+            return node, local
+        option = node.option(local)
+        return (node, option) if option is not None else None
+
+    def _option_by_text(self, node: Node, turn: Turn) -> FlowOption | str | None:
+        typed = self.normalise(turn.text)
+        if not typed:
+            return None
+        if node.language_options:
+            codes = list(self.languages)
+            if typed.isdigit() and 1 <= int(typed) <= len(codes):
+                return codes[int(typed) - 1]
+            return next((c for c, names in self.language_names.items() if typed in names), None)
+        if typed.isdigit() and 1 <= int(typed) <= len(node.options):
+            return node.options[int(typed) - 1]
+        for option in node.options:
+            labels = {option.id.replace("_", " "), option.label.source}
+            if turn.language:
+                labels.add(self.label_of(turn.language, option.label))
+            if typed in {self.normalise(label) for label in labels}:
+                return option
+        return None
+
+    # --- output -----------------------------------------------------------------------------
+
+    def _emit(self, node: Node, state: State, language: str | None, out: Outcome) -> None:
+        options = self._options(node)
+        if node.say is not None:
+            out.replies.append(Reply(node.say))
+        if node.answer is not None:
+            out.replies.append(Reply(Answer(node.answer), options if node.ask is None else ()))
+            region = state.slots.get("region")
+            if node.directory and region:
+                out.replies.append(Reply(Services(node.directory, region)))
+        if node.ask is not None:
+            out.replies.append(Reply(node.ask, options, every_language=language is None))
+        if node.handoff is not None:
+            out.effects.append(Handoff(node.handoff, node.priority))
+        if node.action is not None:
+            out.effects.append(RunAction(node.action))
+        if node.end:
+            out.effects.append(EndConversation())
+
+    def _options(self, node: Node) -> tuple[Option, ...]:
+        if node.language_options:
+            return tuple(
+                Option(f"{node.qid}:{code}", Verbatim(name)) for code, name in self.languages.items()
+            )
+        return tuple(Option(f"{node.qid}:{o.id}", o.label) for o in node.options)
+
+    def _prompt(self, node: Node, state: State, language: str | None) -> Reply:
+        options = self._options(node)
+        if node.ask is not None:
+            return Reply(node.ask, options, every_language=language is None)
+        return Reply(CHOOSE, options)

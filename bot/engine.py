@@ -1,0 +1,400 @@
+"""The conversation engine: one `Inbound` in, the replies out, whatever the channel.
+
+Per message, in this order: dedupe (channel + provider id), lock the contact, load the
+conversation, understand (NLU), screen for danger (safety), then either run the dialogue or — when
+a counsellor has the conversation — pass the message to the console. Effects (tickets, language,
+erasure) are carried out here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import anyio
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot import dialogue as dlg
+from bot import metrics
+from bot.content import Content
+from bot.crypto import Vault
+from bot.domain import MAX_TEXT, Answer, Inbound, Reply, Text
+from bot.escalation import TicketInfo, info, open_ticket, open_ticket_of, queue_position
+from bot.hours import OpeningHours
+from bot.render import Renderer
+from bot.state import StateStore
+from bot.storage import Contact, Conversation, Database, Message, utcnow
+from bot.types import Priority
+from nlu.types import Parse
+
+SAFETY_ANSWER = "safety.critical"
+EMERGENCY_ANSWER = "emergency.numbers"
+REQUIRED_ANSWERS = (SAFETY_ANSWER, EMERGENCY_ANSWER)
+# A first message with one of these gets the welcome and the menu rather than an answer.
+OPENERS = ("greet", "help_menu", "out_of_scope", "affirm", "deny", "thanks")
+# While a counsellor has the conversation, the bot only answers these.
+COMMANDS_WHILE_HUMAN = ("help_menu", "delete_my_data", "checkin_unsubscribe")
+
+QUEUED = Text(
+    "escalation.queued",
+    "A counsellor will answer you here as soon as possible. You are number {position} in the queue.",
+)
+CLOSED_NOW = Text(
+    "escalation.closed",
+    "Our counsellors are not here right now. They will read your message when they are back: {next}.",
+)
+WITH_COUNSELLOR = Text("escalation.still_waiting", "A counsellor has your message and will answer here.")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufffd]")
+
+
+def clean(text: str) -> str:
+    """Strip control characters and invalid bytes; keep the first 4,096 characters."""
+    text = unicodedata.normalize("NFC", text or "")
+    return _CONTROL.sub("", text).strip()[:MAX_TEXT]
+
+
+@dataclass(frozen=True)
+class ConsoleEvent:
+    """Published for the counsellors' console: ids and labels only, never content."""
+
+    kind: str  # "ticket" | "message" | "alert"
+    ticket_id: int | None = None
+    conversation_id: int | None = None
+    priority: str | None = None
+    language: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in self.__dict__.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    contact: str  # pseudonym
+    language: str
+    parse: Parse | None
+    replies: tuple[Reply, ...]
+    state: str
+    ticket: TicketInfo | None
+    duplicate: bool = False
+    erased: bool = False
+    conversation_id: int | None = None
+    events: tuple[ConsoleEvent, ...] = field(default=(), repr=False)
+
+
+class Engine:
+    def __init__(
+        self,
+        content: Content,
+        db: Database,
+        store: StateStore,
+        vault: Vault,
+        parse: Callable[[str], Parse],
+        normalise: Callable[[str], str],
+        hours: OpeningHours,
+        clock: Callable[[], datetime] = utcnow,
+        default_language: str = "fr",
+    ) -> None:
+        self.content, self.db, self.store, self.vault = content, db, store, vault
+        self.parse, self.hours, self.clock = parse, hours, clock
+        self.renderer = Renderer(content.catalogs, content.knowledge, content.directory)
+        self.default_language = default_language
+        languages = content.catalogs.languages
+        self.dialogue = dlg.Dialogue(
+            flows=content.flows,
+            languages={code: lang.name for code, lang in languages.items()},
+            label_of=lambda code, text: self.renderer.text(text, code),
+            language_names=_language_names(languages, normalise),
+            normalise=normalise,
+        )
+
+    def contact_key(self, channel: str, sender: str) -> str:
+        return self.vault.pseudonym(channel, sender)
+
+    async def handle(self, inbound: Inbound) -> TurnResult:
+        """Process one message; messages of one contact are processed one at a time, in order."""
+        key = self.contact_key(inbound.channel, inbound.sender)
+        with metrics.TURN_SECONDS.time():
+            async with self.store.lock("contact:" + key):
+                result = await anyio.to_thread.run_sync(self._turn, inbound, key)
+        if result.duplicate:
+            metrics.DUPLICATES.labels(inbound.channel).inc()
+            return result
+        metrics.MESSAGES.labels(inbound.channel).inc()
+        if result.parse is not None:
+            metrics.RISK.labels(result.parse.risk).inc()
+        for event in result.events:
+            if event.kind == "ticket" and event.priority:
+                metrics.TICKETS.labels(event.priority).inc()
+            await self.store.publish("console", event.to_json())
+        return result
+
+    # --- one turn, in a worker thread ---------------------------------------------------------
+
+    def _turn(self, inbound: Inbound, key: str) -> TurnResult:
+        now = self.clock()
+        with self.db.session() as session:
+            if inbound.provider_id and session.scalar(
+                select(Message.id).where(
+                    Message.channel == inbound.channel, Message.provider_id == inbound.provider_id
+                )
+            ):
+                return self._duplicate(session, key)
+            contact, first_contact = self._contact(session, inbound, key, now)
+            conversation = self._conversation(session, contact, now)
+            turn = _Turn(self, session, contact, conversation, inbound, now, first_contact)
+            return turn.run()
+
+    def _duplicate(self, session: Session, key: str) -> TurnResult:
+        contact = session.scalar(select(Contact).where(Contact.key == key))
+        language = (contact.language if contact else None) or self.default_language
+        return TurnResult(key, language, None, (), "bot", None, duplicate=True)
+
+    def _contact(self, session: Session, inbound: Inbound, key: str, now: datetime) -> tuple[Contact, bool]:
+        contact = session.scalar(select(Contact).where(Contact.key == key))
+        if contact is not None:
+            contact.last_inbound_at = now
+            return contact, False
+        contact = Contact(
+            key=key,
+            channel=inbound.channel,
+            address=self.vault.encrypt(inbound.sender),
+            created_at=now,
+            last_inbound_at=now,
+        )
+        session.add(contact)
+        session.flush()
+        return contact, True
+
+    def _conversation(self, session: Session, contact: Contact, now: datetime) -> Conversation:
+        conversation = session.scalar(
+            select(Conversation)
+            .where(Conversation.contact_id == contact.id, Conversation.state != "closed")
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        )
+        if conversation is None:
+            conversation = Conversation(contact_id=contact.id, state="bot", started_at=now, updated_at=now)
+            session.add(conversation)
+            session.flush()
+        return conversation
+
+    def erase_contact(self, session: Session, contact: Contact) -> None:
+        """Delete everything kept about a person: contact, conversations, messages, tickets."""
+        session.execute(delete(Contact).where(Contact.id == contact.id))
+
+
+class _Turn:
+    """The work of one message: a small object so each step reads as one method."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        session: Session,
+        contact: Contact,
+        conversation: Conversation,
+        inbound: Inbound,
+        now: datetime,
+        first_contact: bool,
+    ) -> None:
+        self.e, self.s, self.contact, self.conv = engine, session, contact, conversation
+        self.inbound, self.now, self.first_contact = inbound, now, first_contact
+        self.text = clean(inbound.text)
+        self.replies: list[Reply] = []
+        self.events: list[ConsoleEvent] = []
+        self.ticket: TicketInfo | None = None
+        self.erased = False
+        slots = json.loads(engine.vault.decrypt(conversation.slots) or "{}") if conversation.slots else {}
+        self.state = dlg.State(conversation.node, slots, conversation.misses)
+
+    @property
+    def language(self) -> str | None:
+        return self.contact.language
+
+    def run(self) -> TurnResult:
+        parse = self.e.parse(self.text) if self.text else None
+        if parse is not None and parse.language_sure and parse.language in self.e.content.catalogs.languages:
+            self.contact.language = parse.language
+        self._record_inbound(parse)
+        city = parse.city() if parse is not None else None
+        if city is not None:  # answers about services then name what exists in that region
+            self.state.slots["city"] = city.value
+            if city.region:
+                self.state.slots["region"] = city.region
+
+        if parse is not None and parse.risk == "critical":
+            self._critical()
+        elif self.conv.state in ("queued", "with_counsellor"):
+            self._while_human(parse)
+        else:
+            self._with_bot(parse)
+            if parse is not None and parse.risk == "elevated" and self.conv.state == "bot":
+                self._offer_counsellor()
+
+        if not self.erased:
+            self._record_outbound()
+            self.conv.node = self.state.node
+            self.conv.misses = self.state.misses
+            self.conv.slots = self.e.vault.encrypt(json.dumps(self.state.slots)) if self.state.slots else None
+            self.conv.updated_at = self.now
+        if self.ticket is None and not self.erased:
+            open_one = open_ticket_of(self.s, self.conv)
+            self.ticket = info(open_one) if open_one else None
+        return TurnResult(
+            contact=self.contact.key,
+            language=self.language or self.e.default_language,
+            parse=parse,
+            replies=tuple(self.replies),
+            state="closed" if self.erased else self.conv.state,
+            ticket=self.ticket,
+            erased=self.erased,
+            conversation_id=None if self.erased else self.conv.id,
+            events=tuple(self.events),
+        )
+
+    # --- routes -------------------------------------------------------------------------------
+
+    def _with_bot(self, parse: Parse | None) -> None:
+        if not self.text and self.inbound.option is None:
+            self._say_without_moving(dlg.EMPTY)
+            return
+        if self.language is None:
+            if not self.conv.language_asked:
+                self._ask_language(parse)
+                return
+            # Asked once already: go on in the best guess rather than ask again.
+            guess = parse.language if parse is not None else None
+            if guess in self.e.content.catalogs.languages:
+                self.contact.language = guess
+        language = self.language or self.e.default_language
+        turn = dlg.Turn(self.text, self.inbound.option, parse, language)
+        if self.first_contact:
+            self._run(self.e.dialogue.goto(dlg.WELCOME, self.state, language))
+            if parse is None or not parse.understood or parse.intent in OPENERS \
+                    or parse.intent not in self.e.content.flows.by_intent:
+                self._run(self.e.dialogue.goto(dlg.MENU, self.state, language))
+                return
+        self._run(self.e.dialogue.step(self.state, turn))
+
+    def _ask_language(self, parse: Parse | None) -> None:
+        """The language is unclear from the first message: ask once, keep the question."""
+        self.conv.language_asked = True
+        if parse is not None and parse.understood and parse.intent not in OPENERS:
+            self.state.slots[dlg.PENDING] = parse.intent
+        self._run(self.e.dialogue.goto(dlg.LANGUAGE, self.state, None))
+
+    def _while_human(self, parse: Parse | None) -> None:
+        """A counsellor has (or will have) the conversation: the bot answers commands only —
+        and the answer to a question it asked because of one (e.g. "erase everything?")."""
+        ticket = open_ticket_of(self.s, self.conv)
+        self.events.append(ConsoleEvent("message", ticket.id if ticket else None, self.conv.id))
+        command = parse is not None and parse.understood and parse.intent in COMMANDS_WHILE_HUMAN
+        if command or self.inbound.option is not None or self.state.node is not None:
+            language = self.language or self.e.default_language
+            turn = dlg.Turn(self.text, self.inbound.option, parse, language)
+            self._run(self.e.dialogue.step(self.state, turn))
+
+    def _critical(self) -> None:
+        """Danger now: safety reply at once, an urgent ticket, every counsellor alerted."""
+        self.replies.append(Reply(Answer(SAFETY_ANSWER)))
+        self._open_ticket("critical", "critical_risk", announce=False)
+        self.events.append(ConsoleEvent("alert", self.ticket.id if self.ticket else None,
+                                        self.conv.id, "critical", self.language))
+
+    def _offer_counsellor(self) -> None:
+        if self.state.slots.get("_offered"):
+            return
+        self.state.slots["_offered"] = "1"
+        self._run(self.e.dialogue.goto(dlg.OFFER_COUNSELLOR, self.state, self.language))
+
+    # --- effects ------------------------------------------------------------------------------
+
+    def _run(self, outcome: dlg.Outcome) -> None:
+        self.replies.extend(outcome.replies)
+        for effect in outcome.effects:
+            if isinstance(effect, dlg.SetLanguage):
+                self.contact.language = effect.code
+            elif isinstance(effect, dlg.Handoff):
+                self._open_ticket(effect.priority, effect.reason)  # type: ignore[arg-type]
+            elif isinstance(effect, dlg.EndConversation):
+                self.conv.state = "closed"
+            elif isinstance(effect, dlg.RunAction) and effect.name == "delete_data":
+                self.e.erase_contact(self.s, self.contact)
+                self.erased = True
+
+    def _say_without_moving(self, qid: str) -> None:
+        """Say a system node's words while the conversation keeps waiting where it was."""
+        keep = dlg.State(self.state.node, dict(self.state.slots), self.state.misses)
+        self._run(self.e.dialogue.goto(qid, self.state, self.language))
+        self.state = keep
+
+    def _open_ticket(self, priority: Priority, reason: str, announce: bool = True) -> None:
+        ticket, changed = open_ticket(self.s, self.conv, self.contact, priority, reason,
+                                      self.language, self.now)
+        self.ticket = info(ticket)
+        if changed:
+            self.events.append(ConsoleEvent("ticket", ticket.id, self.conv.id, ticket.priority,
+                                            ticket.language))
+        if self.e.hours.is_open(self.now):
+            if announce and ticket.status == "queued":
+                self.replies.append(Reply(Text(QUEUED.ctx, QUEUED.source,
+                                               {"position": queue_position(self.s, ticket)})))
+        else:
+            opening = self.e.hours.next_opening(self.now)
+            when = opening.astimezone(self.e.hours.zone) if opening else None
+            self.replies.append(Reply(Text(CLOSED_NOW.ctx, CLOSED_NOW.source, {"next": when or "—"})))
+            if priority != "critical":  # the safety reply already gave the numbers
+                self.replies.append(Reply(Answer(EMERGENCY_ANSWER)))
+
+    # --- records ------------------------------------------------------------------------------
+
+    def _record_inbound(self, parse: Parse | None) -> None:
+        media = self.inbound.media[0] if self.inbound.media else None
+        body = self.text
+        if media is not None:
+            body = json.dumps({"text": self.text, "media": [m.__dict__ for m in self.inbound.media]})
+        self.s.add(Message(
+            conversation_id=self.conv.id,
+            contact_id=self.contact.id,
+            direction="in",
+            channel=self.inbound.channel,
+            provider_id=self.inbound.provider_id,
+            body=self.e.vault.encrypt(body),
+            language=parse.language if parse else None,
+            intent=parse.intent if parse else None,
+            risk=parse.risk if parse else None,
+            media_type=media.kind if media else None,
+            created_at=self.now,
+        ))
+
+    def _record_outbound(self) -> None:
+        language = self.language or self.e.default_language
+        for reply in self.replies:
+            rendered = self.e.renderer.render(reply, language)
+            self.s.add(Message(
+                conversation_id=self.conv.id,
+                contact_id=self.contact.id,
+                direction="out",
+                channel=self.inbound.channel,
+                body=self.e.vault.encrypt(rendered.text),
+                language=language,
+                created_at=self.now,
+            ))
+
+
+def _language_names(languages: dict[str, object], normalise: Callable[[str], str]) -> dict[str, set[str]]:
+    """What people type to pick a language: its code, its name in itself and in the others."""
+    names: dict[str, set[str]] = {}
+    for code, lang in languages.items():
+        spelled = {code, getattr(lang, "name", code)}
+        for other in languages.values():
+            locale = getattr(other, "locale", None)
+            if locale is not None:
+                spelled.add(str(locale.languages.get(code, code)))
+        names[code] = {normalise(n) for n in spelled if n}
+    return names
