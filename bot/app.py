@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 def create_app(runtime: Runtime) -> Starlette:
     """Build the app around a runtime; the adapters' routes come from the entry points."""
     adapters = discover(runtime)
-    runtime.adapters = {name: adapter for adapter in adapters for name in adapter.channels}
+    runtime.adapters.update({name: adapter for adapter in adapters for name in adapter.channels})
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -49,9 +50,13 @@ def create_app(runtime: Runtime) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         for adapter in adapters:
             await adapter.start()
+        workers = [asyncio.create_task(work(), name=name) for name, work in runtime.workers().items()]
         try:
             yield
         finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
             for adapter in reversed(adapters):
                 await adapter.stop()
             await runtime.aclose()

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from starlette.routing import BaseRoute
 
-from bot.domain import Capabilities, Reply
+from bot.domain import Capabilities
 
 if TYPE_CHECKING:
+    from bot.outbox import Delivery
     from bot.runtime import Runtime
 
 GROUP = "sanad.channels"
@@ -28,11 +29,11 @@ class Adapter(Protocol):
 
     def capabilities(self, channel: str) -> Capabilities: ...
 
-    async def send(self, channel: str, address: str, language: str, replies: Sequence[Reply],
-                   *, proactive: bool = False) -> None:
-        """Deliver replies outside a webhook's answer (counsellor replies, check-ins).
+    async def send(self, delivery: Delivery) -> Sequence[str]:
+        """Deliver one outbox row (rendered for this channel); return the provider's message ids.
 
-        `proactive`: the person did not just write (matters for WhatsApp's 24-hour window)."""
+        Raise `bot.outbox.RetryLater` when the provider cannot take it now (outage, flood limit)
+        and `bot.outbox.Undeliverable` when it never will."""
         ...
 
     async def start(self) -> None: ...

@@ -44,6 +44,7 @@ class Inbound:
     text: str = ""
     provider_id: str | None = None
     option: str | None = None  # a button payload: an option id
+    intent: str | None = None  # what the channel already knows: "/start", "0" on the phone
     media: tuple[Media, ...] = ()
     received_at: datetime = field(default_factory=utcnow)
 

@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import anyio
@@ -26,6 +26,7 @@ from bot.crypto import Vault
 from bot.domain import MAX_TEXT, Answer, Inbound, Reply, Text
 from bot.escalation import TicketInfo, info, open_ticket, open_ticket_of, queue_position
 from bot.hours import OpeningHours
+from bot.outbox import Outbox
 from bot.render import Renderer
 from bot.state import StateStore
 from bot.storage import Contact, Conversation, Database, Message, utcnow
@@ -48,7 +49,10 @@ CLOSED_NOW = Text(
     "escalation.closed",
     "Our counsellors are not here right now. They will read your message when they are back: {next}.",
 )
-WITH_COUNSELLOR = Text("escalation.still_waiting", "A counsellor has your message and will answer here.")
+VOICEMAIL_THANKS = Text(
+    "escalation.voicemail",
+    "Thank you. Your message is recorded and a counsellor will call you back.",
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufffd]")
 
@@ -99,8 +103,10 @@ class Engine:
         hours: OpeningHours,
         clock: Callable[[], datetime] = utcnow,
         default_language: str = "fr",
+        outbox: Outbox | None = None,
     ) -> None:
         self.content, self.db, self.store, self.vault = content, db, store, vault
+        self.outbox = outbox
         self.parse, self.hours, self.clock = parse, hours, clock
         self.renderer = Renderer(content.catalogs, content.knowledge, content.directory)
         self.default_language = default_language
@@ -116,12 +122,17 @@ class Engine:
     def contact_key(self, channel: str, sender: str) -> str:
         return self.vault.pseudonym(channel, sender)
 
-    async def handle(self, inbound: Inbound) -> TurnResult:
-        """Process one message; messages of one contact are processed one at a time, in order."""
+    async def handle(self, inbound: Inbound, *, deliver: bool = False) -> TurnResult:
+        """Process one message; messages of one contact are processed one at a time, in order.
+
+        `deliver`: queue the replies in the outbox (same transaction) for the channel's adapter
+        to send, instead of only returning them (the web chat answers inline)."""
         key = self.contact_key(inbound.channel, inbound.sender)
         with metrics.TURN_SECONDS.time():
             async with self.store.lock("contact:" + key):
-                result = await anyio.to_thread.run_sync(self._turn, inbound, key)
+                result = await anyio.to_thread.run_sync(self._turn, inbound, key, deliver)
+        if deliver and result.replies and self.outbox is not None:
+            self.outbox.wake()
         if result.duplicate:
             metrics.DUPLICATES.labels(inbound.channel).inc()
             return result
@@ -136,7 +147,7 @@ class Engine:
 
     # --- one turn, in a worker thread ---------------------------------------------------------
 
-    def _turn(self, inbound: Inbound, key: str) -> TurnResult:
+    def _turn(self, inbound: Inbound, key: str, deliver: bool = False) -> TurnResult:
         now = self.clock()
         with self.db.session() as session:
             if inbound.provider_id and session.scalar(
@@ -148,7 +159,10 @@ class Engine:
             contact, first_contact = self._contact(session, inbound, key, now)
             conversation = self._conversation(session, contact, now)
             turn = _Turn(self, session, contact, conversation, inbound, now, first_contact)
-            return turn.run()
+            result = turn.run()
+            if deliver and not result.erased and self.outbox is not None:
+                self.outbox.enqueue(session, contact, result.replies, result.language)
+            return result
 
     def _duplicate(self, session: Session, key: str) -> TurnResult:
         contact = session.scalar(select(Contact).where(Contact.key == key))
@@ -218,6 +232,8 @@ class _Turn:
 
     def run(self) -> TurnResult:
         parse = self.e.parse(self.text) if self.text else None
+        if self.inbound.intent is not None:
+            parse = self._known_intent(parse, self.inbound.intent)
         if parse is not None and parse.language_sure and parse.language in self.e.content.catalogs.languages:
             self.contact.language = parse.language
         self._record_inbound(parse)
@@ -229,6 +245,8 @@ class _Turn:
 
         if parse is not None and parse.risk == "critical":
             self._critical()
+        elif any(m.kind == "recording" for m in self.inbound.media):
+            self._voicemail()
         elif self.conv.state in ("queued", "with_counsellor"):
             self._while_human(parse)
         else:
@@ -256,6 +274,13 @@ class _Turn:
             conversation_id=None if self.erased else self.conv.id,
             events=tuple(self.events),
         )
+
+    def _known_intent(self, parse: Parse | None, intent: str) -> Parse:
+        """The channel already knows what the person wants (a /command, "0" on the phone)."""
+        if parse is None:
+            language = self.language or self.e.default_language
+            return Parse(self.text, language, 0.0, intent, 1.0, understood=True)  # type: ignore[arg-type]
+        return replace(parse, intent=intent, confidence=1.0, understood=True)
 
     # --- routes -------------------------------------------------------------------------------
 
@@ -305,6 +330,11 @@ class _Turn:
         self._open_ticket("critical", "critical_risk", announce=False)
         self.events.append(ConsoleEvent("alert", self.ticket.id if self.ticket else None,
                                         self.conv.id, "critical", self.language))
+
+    def _voicemail(self) -> None:
+        """A message left on the phone line: a callback ticket for the counsellors."""
+        self._open_ticket("normal", "voicemail", announce=False)
+        self.replies.append(Reply(VOICEMAIL_THANKS))
 
     def _offer_counsellor(self) -> None:
         if self.state.slots.get("_offered"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from datetime import datetime
@@ -12,6 +12,7 @@ from bot.content import Content, load_content
 from bot.crypto import Vault
 from bot.engine import Engine
 from bot.hours import OpeningHours
+from bot.outbox import Outbox
 from bot.settings import Settings
 from bot.state import StateStore, open_store
 from bot.storage import Database, utcnow
@@ -33,6 +34,7 @@ class Runtime:
     vault: Vault
     hours: OpeningHours
     engine: Engine
+    outbox: Outbox
     adapters: dict[str, Adapter] = field(default_factory=dict)  # by channel name, set by the app
 
     @classmethod
@@ -60,8 +62,14 @@ class Runtime:
             import nlu  # loads (or trains) the model: only when no parser is given
 
             parse = nlu.get_model().parse
-        engine = Engine(content, db, store, vault, parse, normalise, hours, clock)
-        return cls(settings, content, db, store, vault, hours, engine)
+        adapters: dict[str, Adapter] = {}  # filled by the app with the adapters it finds
+        outbox = Outbox(db, vault, content.renderer, adapters, clock)
+        engine = Engine(content, db, store, vault, parse, normalise, hours, clock, outbox=outbox)
+        return cls(settings, content, db, store, vault, hours, engine, outbox, adapters)
+
+    def workers(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        """Background loops of one process (`sanad run` starts them; `sanad worker` runs only them)."""
+        return {"outbox": self.outbox.run}
 
     async def aclose(self) -> None:
         await self.store.close()

@@ -4,10 +4,14 @@ from bot.storage.db import Database
 from bot.storage.models import (
     AuditEvent,
     Base,
+    CheckIn,
+    CheckInAnswer,
+    CheckInPlan,
     Contact,
     Conversation,
     Counsellor,
     Message,
+    Outbound,
     Ticket,
     utcnow,
 )
@@ -15,11 +19,15 @@ from bot.storage.models import (
 __all__ = [
     "AuditEvent",
     "Base",
+    "CheckIn",
+    "CheckInAnswer",
+    "CheckInPlan",
     "Contact",
     "Conversation",
     "Counsellor",
     "Database",
     "Message",
+    "Outbound",
     "Ticket",
     "utcnow",
 ]

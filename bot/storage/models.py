@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -31,9 +33,28 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: use aware UTC datetimes (bot.storage.utcnow)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: DateTime(timezone=True)}
+    type_annotation_map = {datetime: UTCDateTime()}
 
 
 class Contact(Base):
@@ -106,6 +127,7 @@ class Counsellor(Base):
     languages: Mapped[str] = mapped_column(String(40))  # "fr,ar"
     role: Mapped[str] = mapped_column(String(16), default="counsellor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
 
@@ -147,3 +169,82 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(80))
+
+
+class Outbound(Base):
+    """A message waiting to leave (or gone) through a provider: retried, in order per contact.
+
+    `payload` is the encrypted, already rendered text of the replies; `error` never holds content.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    language: Mapped[str] = mapped_column(String(8))
+    proactive: Mapped[bool] = mapped_column(Boolean, default=False)
+    template: Mapped[str | None] = mapped_column(String(40))  # e.g. "checkin", "follow_up"
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | sent | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    error: Mapped[str | None] = mapped_column(String(200))
+    provider_ids: Mapped[str | None] = mapped_column(String(400))  # comma-separated
+    delivery_status: Mapped[str | None] = mapped_column(String(20))  # from status callbacks
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class CheckInPlan(Base):
+    """A person's consented plan of regular check-ins."""
+
+    __tablename__ = "checkin_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), unique=True
+    )
+    questionnaire: Mapped[str] = mapped_column(String(40))
+    every_days: Mapped[int] = mapped_column(Integer)
+    time_of_day: Mapped[str] = mapped_column(String(5))  # "HH:MM" in SANAD_TIMEZONE
+    status: Mapped[str] = mapped_column(String(10), default="active")  # active | paused | stopped
+    consent_at: Mapped[datetime]
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    missed_in_row: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CheckIn(Base):
+    """One check-in sent from a plan, and how it went."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("checkin_plans.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    due_at: Mapped[datetime]
+    # due | open (sent, waiting for answers) | reminded | completed | missed | skipped
+    status: Mapped[str] = mapped_column(String(10), default="due")
+    item: Mapped[int] = mapped_column(Integer, default=0)  # the next question to ask
+    sent_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    score: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(12))  # fine | offer | critical
+
+
+class CheckInAnswer(Base):
+    __tablename__ = "checkin_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(String(40))
+    value: Mapped[int | None] = mapped_column(Integer)
+    free_text: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

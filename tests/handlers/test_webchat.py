@@ -115,12 +115,20 @@ def test_health_and_metrics(client: TestClient) -> None:
 
 
 def test_a_counsellor_message_is_pushed_to_the_open_page(runtime: Runtime, portal: BlockingPortal) -> None:
-    adapter = create_app(runtime).state.runtime.adapters["webchat"]
+    create_app(runtime)  # finds the adapters
     key = runtime.engine.contact_key("webchat", SESSION)
+
+    def queue() -> None:
+        with runtime.db.session() as s:
+            contact = Contact(key=key, channel="webchat", address=runtime.vault.encrypt(SESSION))
+            s.add(contact)
+            s.flush()
+            runtime.outbox.enqueue(s, contact, [Reply(Verbatim("مرحباً، أنا مستشارة"))], "ar")
 
     async def scenario() -> str:
         async with runtime.store.subscribe("webchat:" + key) as stream:
-            await adapter.send("webchat", SESSION, "ar", [Reply(Verbatim("مرحباً، أنا مستشارة"))])
+            queue()
+            assert await runtime.outbox.deliver_due() == 1
             return await asyncio.wait_for(stream.__anext__(), 2)
 
     payload = json.loads(portal.call(scenario))

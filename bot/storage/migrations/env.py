@@ -1,7 +1,10 @@
 """Alembic environment: uses the connection `Database.upgrade` hands over, or the URL."""
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.types import TypeDecorator
 
 from bot.storage.models import Base
 
@@ -19,12 +22,20 @@ def run() -> None:
         _migrate(conn)
 
 
+def _render_item(type_: str, obj: Any, _context: Any) -> str | bool:
+    """Migrations name plain SQLAlchemy types, never our decorators: they must not import us."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def _migrate(connection: object) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
