@@ -9,6 +9,7 @@ import logging
 import sys
 import tempfile
 from dataclasses import replace
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TextIO
 
@@ -67,16 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     nlu_parser = sub.add_parser("nlu", help="train, evaluate and try the language understanding")
     nlu_cli.register(nlu_parser.add_subparsers(metavar="ACTION"))
 
-    for register in _extensions():
-        register(sub)
+    # Sub-commands of other packages (`sanad telegram poll`, `sanad counsellor add`, …): each
+    # entry point of the group is a `register(subparsers)` function.
+    for entry in sorted(entry_points(group="sanad.commands"), key=lambda e: e.name):
+        entry.load()(sub)
     return parser
-
-
-def _extensions():  # type: ignore[no-untyped-def]
-    """Sub-commands of later modules (counsellors, check-ins, channels), registered if present."""
-    from bot import commands
-
-    return commands.REGISTER
 
 
 def cmd_run(args: argparse.Namespace) -> int:
