@@ -36,7 +36,7 @@ compile: install  ## compile the gettext catalogs (.po -> .mo)
 	$(PYBABEL) compile -q -d $(LOCALES) -D sanad
 
 messages: install  ## extract translatable texts from code and flows, then update every catalog
-	$(PYBABEL) extract -q -F content/babel.cfg -k Text:1c,2 --no-location --sort-output \
+	$(PYBABEL) extract -q -F content/babel.cfg -k Text:1c,2 -k Plural:1c,2,3 --no-location --sort-output \
 		--project=Sanad --msgid-bugs-address=translators@sanad.invalid \
 		-o $(LOCALES)/sanad.pot .
 	$(PYBABEL) update -q -i $(LOCALES)/sanad.pot -d $(LOCALES) -D sanad --no-fuzzy-matching --ignore-obsolete

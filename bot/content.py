@@ -14,7 +14,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 
 from nlu.types import INTENTS
-from bot.dialogue import ACTIONS, REQUIRED_NODES
+from bot.checkins import Questionnaire, load_questionnaires
+from bot.dialogue import ACTIONS, CONDITIONS, REQUIRED_NODES
 from bot.directory import Directory
 from bot.domain import Text
 from bot.errors import ContentError
@@ -41,6 +42,7 @@ class Content:
     knowledge: Knowledge
     directory: Directory
     flows: Flows
+    questionnaires: dict[str, Questionnaire]
 
     @property
     def renderer(self) -> Renderer:
@@ -76,16 +78,21 @@ def _load(content_dir: Path) -> tuple[Content | None, list[str]]:
     codes = list(catalogs.languages)
     knowledge = attempt(lambda: Knowledge.load(content_dir, codes))
     directory = attempt(lambda: Directory.load(content_dir / "directory.yml"))
-    flows = attempt(lambda: load_flows(content_dir / "flows", INTENTS, ACTIONS, REQUIRED_NODES))
-    if knowledge is None or directory is None or flows is None:
+    flows = attempt(lambda: load_flows(content_dir / "flows", INTENTS, ACTIONS, REQUIRED_NODES,
+                                               CONDITIONS))
+    questionnaires = attempt(lambda: load_questionnaires(content_dir / "checkins"))
+    if knowledge is None or directory is None or flows is None or questionnaires is None:
         return None, problems
 
     verified = _VerifiedContacts(content_dir)
     problems += _check_answers(knowledge, flows, codes)
-    problems += _check_catalogs(content_dir, flows, codes, verified)
+    problems += _check_catalogs(content_dir, flows, questionnaires, codes, verified)
     problems += _check_directory(directory, flows, verified)
     problems += _check_contacts_in_answers(knowledge, verified)
-    return Content(content_dir, catalogs, knowledge, directory, flows), problems
+    for questionnaire in questionnaires.values():
+        if questionnaire.resources and questionnaire.resources not in knowledge.keys():
+            problems.append(f"{questionnaire.file}: resources: answer {questionnaire.resources!r} does not exist")
+    return Content(content_dir, catalogs, knowledge, directory, flows, questionnaires), problems
 
 
 def _placeholders(text: str) -> set[str]:
@@ -135,7 +142,8 @@ def _check_answers(knowledge: Knowledge, flows: Flows, codes: list[str]) -> list
 
 
 def _check_catalogs(
-    content_dir: Path, flows: Flows, codes: list[str], verified: _VerifiedContacts
+    content_dir: Path, flows: Flows, questionnaires: dict[str, Questionnaire], codes: list[str],
+    verified: _VerifiedContacts,
 ) -> list[str]:
     problems: list[str] = []
     template_path = content_dir / TEMPLATE
@@ -166,6 +174,11 @@ def _check_catalogs(
             problem = _translation_problem(catalog, text.ctx, text.source, code)
             if problem:
                 problems.append(f"{_flow_file(flows, text)}: node {text.ctx}: {problem} ({path})")
+        for questionnaire in questionnaires.values():
+            for text in questionnaire.texts():
+                problem = _translation_problem(catalog, text.ctx, text.source, code)
+                if problem:
+                    problems.append(f"{questionnaire.file}: {text.ctx}: {problem} ({path})")
         for ctx, msgid in template:
             problem = _translation_problem(catalog, ctx, msgid, code)
             if problem:

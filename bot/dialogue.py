@@ -4,6 +4,7 @@ check/handle split)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,7 +24,9 @@ OFFER_COUNSELLOR = "system.offer_counsellor"
 REQUIRED_NODES = (WELCOME, LANGUAGE, NOT_UNDERSTOOD, FALLBACK, EMPTY, MENU, OFFER_COUNSELLOR)
 
 # Actions a flow may ask for (`action: …`); the engine knows how to carry each out.
-ACTIONS = ("delete_data",)
+ACTIONS = ("delete_data", "checkin_subscribe", "checkin_pause", "checkin_resume", "checkin_stop")
+# Conditions a flow may test (`if: …`, `then: …`, `next: …`); the engine answers them.
+CONDITIONS = ("checkin_subscribed",)
 
 # Intents that leave whatever the person was doing, even a question waiting for an answer.
 GLOBAL_INTENTS = ("help_menu", "talk_to_human", "change_language", "delete_my_data")
@@ -35,6 +38,26 @@ UNKNOWN_CITY = Text(
     "dialogue.unknown_city",
     "I did not recognise a town in Morocco. Please write the name of your town, for example Rabat.",
 )
+TIME_FORMAT = Text(
+    "dialogue.time_format",
+    "Please write a time of day with hours and minutes, from 00:00 to 23:59, for example 18:00 or 9:30.",
+)
+_TIME = re.compile(r"^\s*(\d{1,2})\s*(?:(?:[:h.]|\s)\s*(\d{2})?)?\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> str | None:
+    """"18:00", "18h", "9h30", "6pm", "18" → "HH:MM"; None for a time that does not exist."""
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if match[3]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match[3].lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
 
 
 @dataclass
@@ -42,6 +65,8 @@ class State:
     node: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
     misses: int = 0
+    # Answers the flows' `if:` conditions for this person (set by the engine; not stored).
+    test: Callable[[str], bool] = field(default=lambda _: False, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,6 +129,9 @@ class Dialogue:
         out = out or Outcome()
         for _ in range(50):  # a `next` cycle is a content bug; never loop forever
             node = self.flows[qid]
+            if node.condition is not None and node.then is not None:
+                qid = node.then if state.test(node.condition) else (node.next or MENU)
+                continue
             self._emit(node, state, language, out)
             if node.waits:
                 state.node = qid
@@ -144,6 +172,16 @@ class Dialogue:
                 return self._intent(state, turn, parse.intent)
         return self._not_understood(state, turn, node)
 
+    def language_of_option(self, option_id: str | None) -> str | None:
+        """The language a pressed option picks (an option of a language menu), else None.
+
+        The phone line offers the languages before anything else, so its first message from a
+        new caller is such an option."""
+        if option_id is None:
+            return None
+        found = self._option_by_id(option_id)
+        return found[1] if found is not None and isinstance(found[1], str) else None
+
     # --- decisions --------------------------------------------------------------------------
 
     def _intent(self, state: State, turn: Turn, intent: str) -> Outcome:
@@ -153,6 +191,7 @@ class Dialogue:
     def _choose(self, state: State, turn: Turn, node: Node, choice: FlowOption | str) -> Outcome:
         state.misses = 0
         if isinstance(choice, FlowOption):
+            state.slots.update(choice.assign)
             return self.goto(choice.goto, state, turn.language)
         out = Outcome(effects=[SetLanguage(choice)])
         pending = state.slots.pop(PENDING, None)
@@ -177,6 +216,11 @@ class Dialogue:
             value = city.value
             if city.region:
                 state.slots["region"] = city.region
+        elif node.entity == "time":
+            time_of_day = parse_time(self.normalise(turn.text))
+            if time_of_day is None:
+                return Outcome([Reply(TIME_FORMAT)])
+            value = time_of_day
         if not value:
             return Outcome([self._prompt(node, state, turn.language)])
         state.slots[slot] = value

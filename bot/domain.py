@@ -59,6 +59,17 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Plural:
+    """A translatable message whose words depend on a number (Arabic has six forms)."""
+
+    ctx: str
+    singular: str
+    plural: str
+    count: str  # the name of the parameter that holds the number
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Answer:
     """A knowledge-base entry, rendered in the text, short or voice variant."""
 
@@ -81,7 +92,7 @@ class Services:
     region: str
 
 
-Body = Text | Answer | Verbatim | Services
+Body = Text | Plural | Answer | Verbatim | Services
 
 
 @dataclass(frozen=True)

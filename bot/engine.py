@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import dialogue as dlg
 from bot import metrics
+from bot.checkins import Checkins, Done
 from bot.content import Content
 from bot.crypto import Vault
 from bot.domain import MAX_TEXT, Answer, Inbound, Reply, Text
@@ -38,6 +39,10 @@ EMERGENCY_ANSWER = "emergency.numbers"
 REQUIRED_ANSWERS = (SAFETY_ANSWER, EMERGENCY_ANSWER)
 # A first message with one of these gets the welcome and the menu rather than an answer.
 OPENERS = ("greet", "help_menu", "out_of_scope", "affirm", "deny", "thanks")
+# Intents that leave a check-in waiting for answers (it stays open for later).
+CHECKIN_EXITS = ("help_menu", "talk_to_human", "change_language", "delete_my_data",
+                 "checkin_unsubscribe")
+DETOUR = "_detour"  # slot: "<check-in id>|<when>" while a command interrupts a check-in
 # While a counsellor has the conversation, the bot only answers these.
 COMMANDS_WHILE_HUMAN = ("help_menu", "delete_my_data", "checkin_unsubscribe")
 
@@ -52,6 +57,12 @@ CLOSED_NOW = Text(
 VOICEMAIL_THANKS = Text(
     "escalation.voicemail",
     "Thank you. Your message is recorded and a counsellor will call you back.",
+)
+# A voice note or photo without words: kept for the counsellors, and said so.
+MEDIA_RECEIVED = Text(
+    "engine.media_received",
+    "Thank you, I have received it. I can only read written messages: please write your "
+    "question, or ask for a counsellor, who will see what you sent.",
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufffd]")
@@ -104,9 +115,10 @@ class Engine:
         clock: Callable[[], datetime] = utcnow,
         default_language: str = "fr",
         outbox: Outbox | None = None,
+        checkins: Checkins | None = None,
     ) -> None:
         self.content, self.db, self.store, self.vault = content, db, store, vault
-        self.outbox = outbox
+        self.outbox, self.checkins = outbox, checkins
         self.parse, self.hours, self.clock = parse, hours, clock
         self.renderer = Renderer(content.catalogs, content.knowledge, content.directory)
         self.default_language = default_language
@@ -224,11 +236,18 @@ class _Turn:
         self.ticket: TicketInfo | None = None
         self.erased = False
         slots = json.loads(engine.vault.decrypt(conversation.slots) or "{}") if conversation.slots else {}
-        self.state = dlg.State(conversation.node, slots, conversation.misses)
+        self.state = dlg.State(conversation.node, slots, conversation.misses, self._test)
 
     @property
     def language(self) -> str | None:
         return self.contact.language
+
+    def _test(self, condition: str) -> bool:
+        """The flows' `if:` conditions, for this person."""
+        if condition == "checkin_subscribed" and self.e.checkins is not None:
+            plan = self.e.checkins.plan_of(self.s, self.contact)
+            return plan is not None and plan.status in ("active", "paused")
+        return False
 
     def run(self) -> TurnResult:
         parse = self.e.parse(self.text) if self.text else None
@@ -250,8 +269,10 @@ class _Turn:
         elif self.conv.state in ("queued", "with_counsellor"):
             self._while_human(parse)
         else:
-            self._with_bot(parse)
-            if parse is not None and parse.risk == "elevated" and self.conv.state == "bot":
+            answered_checkin = self._with_bot(parse)
+            # In a check-in, distress is flagged and the check-in's end offers a counsellor.
+            if parse is not None and parse.risk == "elevated" and self.conv.state == "bot" \
+                    and not answered_checkin:
                 self._offer_counsellor()
 
         if not self.erased:
@@ -285,10 +306,16 @@ class _Turn:
     # --- routes -------------------------------------------------------------------------------
 
     def _with_bot(self, parse: Parse | None) -> None:
-        if not self.text and self.inbound.option is None:
-            self._say_without_moving(dlg.EMPTY)
+        # A /command or a key the channel already understood is not an empty message.
+        if not self.text and self.inbound.option is None and self.inbound.intent is None:
+            if self.inbound.media:
+                self.replies.append(Reply(MEDIA_RECEIVED, every_language=self.language is None))
+            else:
+                self._say_without_moving(dlg.EMPTY)
             return
-        if self.language is None:
+        # A language pressed before anything else (the phone line's first menu): no need to ask.
+        chose_language = self.e.dialogue.language_of_option(self.inbound.option) is not None
+        if self.language is None and not chose_language:
             if not self.conv.language_asked:
                 self._ask_language(parse)
                 return
@@ -297,14 +324,61 @@ class _Turn:
             if guess in self.e.content.catalogs.languages:
                 self.contact.language = guess
         language = self.language or self.e.default_language
+        if self._checkin_answer(parse, language):
+            return True
         turn = dlg.Turn(self.text, self.inbound.option, parse, language)
-        if self.first_contact:
+        if self.first_contact and not chose_language:
             self._run(self.e.dialogue.goto(dlg.WELCOME, self.state, language))
             if parse is None or not parse.understood or parse.intent in OPENERS \
                     or parse.intent not in self.e.content.flows.by_intent:
                 self._run(self.e.dialogue.goto(dlg.MENU, self.state, language))
-                return
+                return False
         self._run(self.e.dialogue.step(self.state, turn))
+        if not self.erased:
+            self._back_to_checkin()
+        return False
+
+    def _checkin_answer(self, parse: Parse | None, language: str) -> bool:
+        """A message while a check-in waits for answers is an answer — unless it is a command
+        (stop, menu, delete, a counsellor): then the person takes a detour through the flows, and
+        the check-in's question comes back when the detour ends (or with the reminder)."""
+        checkins = self.e.checkins
+        checkin = checkins.open_checkin(self.s, self.contact) if checkins is not None else None
+        if checkins is None or checkin is None:
+            return False
+        option = self.inbound.option
+        detour = self.state.slots.get(DETOUR, "")
+        reminded_since = checkin.reminded_at is not None and detour.split("|")[-1] < checkin.reminded_at.isoformat()
+        if option is not None and not option.startswith("checkin."):
+            self.state.slots[DETOUR] = f"{checkin.id}|{self.now.isoformat()}"
+            return False
+        if option is None and detour.startswith(f"{checkin.id}|") and self.state.node and not reminded_since:
+            return False  # answering a question of the detour
+        if option is None and parse is not None and parse.understood and parse.intent in CHECKIN_EXITS:
+            self.state.slots[DETOUR] = f"{checkin.id}|{self.now.isoformat()}"
+            return False
+        self.state.slots.pop(DETOUR, None)
+        risky = parse is not None and parse.risk != "none"
+        self._done(checkins.answer(self.s, checkin, self.text, option, language, risky,
+                                   self.state.slots, self.e.vault, self.now))
+        return True
+
+    def _back_to_checkin(self) -> None:
+        """A detour during a check-in has ended: ask the check-in's question again."""
+        if DETOUR not in self.state.slots or self.state.node is not None or self.e.checkins is None:
+            return
+        self.state.slots.pop(DETOUR)
+        checkin = self.e.checkins.open_checkin(self.s, self.contact)
+        if checkin is not None:
+            self.replies.extend(self.e.checkins.current_question(self.s, checkin))
+
+    def _done(self, done: Done) -> None:
+        """Carry out what a check-in action or answer decided."""
+        self.replies.extend(done.replies)
+        if done.critical:
+            self._critical()
+        elif done.goto:
+            self._run(self.e.dialogue.goto(done.goto, self.state, self.language))
 
     def _ask_language(self, parse: Parse | None) -> None:
         """The language is unclear from the first message: ask once, keep the question."""
@@ -328,6 +402,9 @@ class _Turn:
         """Danger now: safety reply at once, an urgent ticket, every counsellor alerted."""
         self.replies.append(Reply(Answer(SAFETY_ANSWER)))
         self._open_ticket("critical", "critical_risk", announce=False)
+        checkin = self.e.checkins.open_checkin(self.s, self.contact) if self.e.checkins else None
+        if checkin is not None:
+            checkin.status, checkin.outcome, checkin.completed_at = "completed", "critical", self.now
         self.events.append(ConsoleEvent("alert", self.ticket.id if self.ticket else None,
                                         self.conv.id, "critical", self.language))
 
@@ -353,13 +430,29 @@ class _Turn:
                 self._open_ticket(effect.priority, effect.reason)  # type: ignore[arg-type]
             elif isinstance(effect, dlg.EndConversation):
                 self.conv.state = "closed"
-            elif isinstance(effect, dlg.RunAction) and effect.name == "delete_data":
-                self.e.erase_contact(self.s, self.contact)
-                self.erased = True
+            elif isinstance(effect, dlg.RunAction):
+                self._action(effect.name)
+
+    def _action(self, name: str) -> None:
+        if name == "delete_data":
+            self.e.erase_contact(self.s, self.contact)
+            self.erased = True
+            return
+        checkins = self.e.checkins
+        if checkins is None:
+            return
+        session, contact = self.s, self.contact
+        actions: dict[str, Callable[[], Done]] = {
+            "checkin_subscribe": lambda: checkins.subscribe(session, contact, self.state.slots, self.now),
+            "checkin_pause": lambda: checkins.pause(session, contact),
+            "checkin_resume": lambda: checkins.resume(session, contact, self.now),
+            "checkin_stop": lambda: checkins.stop(session, contact),
+        }
+        self._done(actions[name]())
 
     def _say_without_moving(self, qid: str) -> None:
         """Say a system node's words while the conversation keeps waiting where it was."""
-        keep = dlg.State(self.state.node, dict(self.state.slots), self.state.misses)
+        keep = dlg.State(self.state.node, dict(self.state.slots), self.state.misses, self._test)
         self._run(self.e.dialogue.goto(qid, self.state, self.language))
         self.state = keep
 

@@ -10,7 +10,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.directory import Directory, Service
-from bot.domain import Answer, Body, Capabilities, Rendered, Reply, Services, Text, Verbatim
+from bot.domain import Answer, Body, Capabilities, Plural, Rendered, Reply, Services, Text, Verbatim
 from bot.i18n import Catalogs
 from bot.knowledge import Knowledge
 
@@ -53,6 +53,11 @@ class Renderer:
     def body(self, body: Body, language: str, caps: Capabilities) -> str:
         if isinstance(body, Text):
             return self.text(body, language)
+        if isinstance(body, Plural):
+            n = body.params.get(body.count, 0)
+            template = self.catalogs.plural(language, body.ctx, body.singular, body.plural,
+                                            int(n) if isinstance(n, int | float) else 0)
+            return self._format(template, body.params, language)
         if isinstance(body, Verbatim):
             return body.text
         if isinstance(body, Answer):

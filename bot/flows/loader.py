@@ -17,11 +17,11 @@ from bot.yamlio import load_yaml
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 NODE_FIELDS = {
     "say", "ask", "answer", "directory", "options", "slot", "entity", "handoff", "priority",
-    "action", "next", "end", "intents",
+    "action", "next", "end", "intents", "if", "then",
 }
-OPTION_FIELDS = {"id", "label", "goto", "intents"}
+OPTION_FIELDS = {"id", "label", "goto", "intents", "set"}
 PRIORITIES = ("normal", "elevated", "critical")
-ENTITIES = ("city",)
+ENTITIES = ("city", "time")
 
 
 def load_flows(
@@ -29,9 +29,10 @@ def load_flows(
     intents: Iterable[str],
     actions: Iterable[str],
     required: Iterable[str] = (),
+    conditions: Iterable[str] = (),
 ) -> Flows:
     """Read every flow file; raise `ContentError` listing all problems found."""
-    known_intents, known_actions = set(intents), set(actions)
+    known_intents, known_actions = set(intents), set(actions) | {f"if:{c}" for c in conditions}
     problems: list[str] = []
     raw_nodes: dict[str, tuple[Path, dict[str, Any]]] = {}
     flow_files: dict[str, Path] = {}
@@ -136,12 +137,24 @@ def _node(
         problems.append(f"{where}: a node either says or asks, not both")
     answer = body.get("answer")
     handoff, action = body.get("handoff"), body.get("action")
-    if not any((say, ask, answer, handoff, action)):
-        problems.append(f"{where}: give it something to do: say, ask, answer, handoff or action")
+    condition = body.get("if")
+    then = None
+    if condition is not None:
+        if f"if:{condition}" not in actions:
+            known = sorted(a[3:] for a in actions if a.startswith("if:"))
+            problems.append(f"{where}: unknown condition {condition!r} (known: {', '.join(known)})")
+        then = target(body.get("then"), "`then`")
+        if "next" not in body:
+            problems.append(f"{where}: `if` needs `then` (when true) and `next` (when false)")
+    elif "then" in body:
+        problems.append(f"{where}: `then` goes with `if`")
+    if not any((say, ask, answer, handoff, action, condition)):
+        problems.append(f"{where}: give it something to do: say, ask, answer, handoff, action or if")
     if answer is not None and not isinstance(answer, str):
         problems.append(f"{where}: `answer` must be a knowledge-base key")
-    if action is not None and action not in actions:
-        problems.append(f"{where}: unknown action {action!r} (known: {', '.join(sorted(actions))})")
+    if action is not None and (action not in actions or action.startswith("if:")):
+        known = sorted(a for a in actions if not a.startswith("if:"))
+        problems.append(f"{where}: unknown action {action!r} (known: {', '.join(known)})")
     priority = str(body.get("priority", "normal"))
     if priority not in PRIORITIES:
         problems.append(f"{where}: priority must be one of {', '.join(PRIORITIES)}")
@@ -166,7 +179,7 @@ def _node(
         seen: set[str] = set()
         for raw in raw_options:
             if not isinstance(raw, dict) or set(raw) - OPTION_FIELDS:
-                problems.append(f"{where}: each option has id, label, goto (and optional intents)")
+                problems.append(f"{where}: each option has id, label, goto (and optional intents, set)")
                 continue
             option_id = str(raw.get("id", ""))
             if not SLUG.match(option_id):
@@ -185,10 +198,15 @@ def _node(
             for intent in option_intents:
                 if intent not in intents:
                     problems.append(f"{where}: option {option_id}: unknown intent {intent!r}")
+            assigned = raw.get("set") or {}
+            if not isinstance(assigned, dict) or not all(SLUG.match(str(k)) for k in assigned):
+                problems.append(f"{where}: option {option_id}: `set` maps slot names to values")
+                assigned = {}
             if goto:
-                options.append(
-                    FlowOption(option_id, Text(f"{qid}.{option_id}", label.strip()), goto, option_intents)
-                )
+                options.append(FlowOption(
+                    option_id, Text(f"{qid}.{option_id}", label.strip()), goto, option_intents,
+                    tuple((str(k), str(v)) for k, v in assigned.items()),
+                ))
     if (options or language_options) and not (ask or answer):
         problems.append(f"{where}: options need a question: add `ask` (or `answer`)")
     slot = body.get("slot")
@@ -223,6 +241,8 @@ def _node(
         handoff=str(handoff) if handoff else None,
         priority=priority,
         action=str(action) if action else None,
+        condition=str(condition) if condition else None,
+        then=then,
         next=next_node,
         end=bool(body.get("end", False)),
         intents=node_intents,
@@ -239,8 +259,7 @@ def _reachable(nodes: dict[str, Node], roots: set[str]) -> set[str]:
         seen.add(qid)
         node = nodes[qid]
         todo.extend(o.goto for o in node.options)
-        if node.next:
-            todo.append(node.next)
+        todo.extend(n for n in (node.next, node.then) if n)
     return seen
 
 

@@ -16,6 +16,7 @@ class FlowOption:
     label: Text
     goto: str  # qualified node id "flow.node"
     intents: tuple[str, ...] = ()
+    assign: tuple[tuple[str, str], ...] = ()  # `set:` slot values when chosen
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Node:
     handoff: str | None = None  # reason of the ticket
     priority: str = "normal"
     action: str | None = None
+    condition: str | None = None  # `if:` a named condition; when true go to `then`, else `next`
+    then: str | None = None
     next: str | None = None
     end: bool = False
     intents: tuple[str, ...] = ()

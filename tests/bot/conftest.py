@@ -24,6 +24,8 @@ INTENT_WORDS = {
     "affirm": ("oui", "yes", "نعم"),
     "deny": ("non", "no thanks", "لا"),
     "psychosocial": ("triste", "sad"),
+    "checkin_subscribe": ("check on me", "suivi"),
+    "checkin_unsubscribe": ("stop",),
 }
 FRENCH = ("j'ai", "je", "besoin", "un", "bonjour", "oui", "non", "au revoir", "langue",
           "effacer", "triste", "suis", "conseiller", "veux", "mes")
