@@ -33,16 +33,21 @@ chromium:  ## Debian's chromium for the browser tests (installed when missing an
 	else echo "chromium is missing and we are not root: the browser tests will be skipped"; fi
 
 compile: install  ## compile the gettext catalogs (.po -> .mo)
-	$(PYBABEL) compile -q -d $(LOCALES) -D sanad
+	$(PYBABEL) -q compile -d $(LOCALES) -D sanad
 
 messages: install  ## extract translatable texts from code and flows, then update every catalog
-	$(PYBABEL) extract -q -F content/babel.cfg -k Text:1c,2 -k Plural:1c,2,3 --no-location --sort-output \
+	$(PYBABEL) -q extract -F content/babel.cfg -k Text:1c,2 -k Plural:1c,2,3 --no-location --sort-output \
 		--project=Sanad --msgid-bugs-address=translators@sanad.invalid \
 		-o $(LOCALES)/sanad.pot .
-	$(PYBABEL) update -q -i $(LOCALES)/sanad.pot -d $(LOCALES) -D sanad --no-fuzzy-matching --ignore-obsolete
+	@for dir in $(LOCALES)/*/; do lang=$$(basename $$dir); \
+		if [ -f $$dir/language.yml ] && [ ! -f $$dir/LC_MESSAGES/sanad.po ]; then \
+			$(PYBABEL) -q init -i $(LOCALES)/sanad.pot -d $(LOCALES) -D sanad -l $$lang; fi; done
+	$(PYBABEL) -q update -i $(LOCALES)/sanad.pot -d $(LOCALES) -D sanad --no-fuzzy-matching --ignore-obsolete
 
-new-language: install  ## start a new language: make new-language LANG=es
-	@test -n "$(LANG)" || (echo "usage: make new-language LANG=<code>"; exit 2)
+new-language: install  ## start a new language: make new-language LANG=es NAME=Español
+	@test -n "$(LANG)" -a -n "$(NAME)" || (echo "usage: make new-language LANG=<code> NAME=<its name in itself>"; exit 2)
+	mkdir -p $(LOCALES)/$(LANG)/answers
+	test -f $(LOCALES)/$(LANG)/language.yml || printf 'name: %s\nlocale: %s\n' "$(NAME)" "$(LANG)" > $(LOCALES)/$(LANG)/language.yml
 	$(PYBABEL) init -i $(LOCALES)/sanad.pot -d $(LOCALES) -D sanad -l $(LANG)
 
 model: install  ## train the NLU model (skipped when it is up to date)

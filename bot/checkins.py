@@ -135,8 +135,8 @@ def _questionnaire(path: Path, data: object, problems: list[str]) -> Questionnai
     def text(key: str, value: object, ctx: str) -> Text:
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{path}: {key}: a text is missing")
-            return Text(ctx, "")
-        return Text(ctx, value.strip())
+            return Text.from_content(ctx, "")
+        return Text.from_content(ctx, value.strip())
 
     items: list[Item] = []
     seen: set[str] = set()
@@ -267,8 +267,7 @@ class Checkins:
         plan.every_days, plan.time_of_day, plan.status, plan.consent_at = int(every), at, "active", now
         plan.next_due_at, plan.missed_in_row = next_occurrence(now, at, self.zone), 0
         when = plan.next_due_at.astimezone(self.zone)
-        return Done([Reply(Plural(SUBSCRIBED.ctx, SUBSCRIBED.singular, SUBSCRIBED.plural, "days",
-                                  {"when": when, "days": plan.every_days}))])
+        return Done([Reply(SUBSCRIBED.with_params(when=when, days=plan.every_days))])
 
     def pause(self, session: Session, contact: Contact) -> Done:
         plan = self.plan_of(session, contact)
@@ -284,7 +283,7 @@ class Checkins:
             return Done([Reply(NOT_SUBSCRIBED)])
         plan.status = "active"
         plan.next_due_at = next_occurrence(now, plan.time_of_day, self.zone)
-        return Done([Reply(Text(RESUMED.ctx, RESUMED.source, {"when": plan.next_due_at.astimezone(self.zone)}))])
+        return Done([Reply(RESUMED.with_params(when=plan.next_due_at.astimezone(self.zone)))])
 
     def stop(self, session: Session, contact: Contact) -> Done:
         plan = self.plan_of(session, contact)
@@ -446,9 +445,9 @@ class Scheduler:
                 session.add(checkin)
                 questionnaire = self.checkins.questionnaires.get(plan.questionnaire) or self.checkins.default
                 if contact.channel != "voice":  # on the phone line it runs when the person calls
-                    self.outbox.enqueue(session, contact, [Reply(Text(
-                        questionnaire.intro.ctx, questionnaire.intro.source, {"count": len(questionnaire.items)})),
-                        questionnaire.question(0)], contact.language or "fr", proactive=True, template="checkin")
+                    intro = questionnaire.intro.with_params(count=len(questionnaire.items))
+                    self.outbox.enqueue(session, contact, [Reply(intro), questionnaire.question(0)],
+                                        contact.language or "fr", proactive=True, template="checkin")
                 tick.sent += 1
 
     def _remind(self, tick: Tick) -> None:

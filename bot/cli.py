@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8000)
     run.set_defaults(func=cmd_run)
 
+    worker = sub.add_parser("worker", help="run only the background loops (outbox, check-ins)")
+    worker.set_defaults(func=cmd_worker)
+
     chat = sub.add_parser("chat", help="chat in the terminal (--jsonl: scripted, one JSON line each)")
     chat.add_argument("--jsonl", action="store_true", help="read inputs from stdin, print JSON lines")
     chat.add_argument("--database", help="database URL (default: a fresh temporary database)")
@@ -89,6 +92,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("Stop it with Ctrl+C.", flush=True)
     # No access log: it would record people's IP addresses.
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    return 0
+
+
+def cmd_worker(_: argparse.Namespace) -> int:
+    """The outbox and the check-in scheduler without the web server (scale-out: N web workers
+    and one or more of these; the database makes every send happen once)."""
+    from bot.app import create_app
+    from bot.runtime import Runtime
+
+    runtime = Runtime.create(Settings.load(), migrate=True)
+    create_app(runtime)  # finds the channel adapters the outbox sends through
+
+    async def work() -> None:
+        adapters = list({id(a): a for a in runtime.adapters.values()}.values())
+        for adapter in adapters:
+            await adapter.start()
+        tasks = [asyncio.create_task(loop(), name=name) for name, loop in runtime.workers().items()]
+        print(f"Sanad worker running: {', '.join(t.get_name() for t in tasks)}. Stop it with Ctrl+C.",
+              flush=True)
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            for adapter in reversed(adapters):
+                await adapter.stop()
+            await runtime.aclose()
+
+    try:
+        asyncio.run(work())
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.storage.models import utcnow
@@ -57,6 +57,14 @@ class Text:
     source: str
     params: Mapping[str, object] = field(default_factory=dict)
 
+    def with_params(self, **params: object) -> Text:
+        return replace(self, params=params)
+
+    @classmethod
+    def from_content(cls, ctx: str, source: str) -> Text:
+        """A text read from a content file (extracted by the content extractors, not from code)."""
+        return cls(ctx, source)
+
 
 @dataclass(frozen=True)
 class Plural:
@@ -67,6 +75,9 @@ class Plural:
     plural: str
     count: str  # the name of the parameter that holds the number
     params: Mapping[str, object] = field(default_factory=dict)
+
+    def with_params(self, **params: object) -> Plural:
+        return replace(self, params=params)
 
 
 @dataclass(frozen=True)

@@ -465,12 +465,11 @@ class _Turn:
                                             ticket.language))
         if self.e.hours.is_open(self.now):
             if announce and ticket.status == "queued":
-                self.replies.append(Reply(Text(QUEUED.ctx, QUEUED.source,
-                                               {"position": queue_position(self.s, ticket)})))
+                self.replies.append(Reply(QUEUED.with_params(position=queue_position(self.s, ticket))))
         else:
             opening = self.e.hours.next_opening(self.now)
             when = opening.astimezone(self.e.hours.zone) if opening else None
-            self.replies.append(Reply(Text(CLOSED_NOW.ctx, CLOSED_NOW.source, {"next": when or "—"})))
+            self.replies.append(Reply(CLOSED_NOW.with_params(next=when or "—")))
             if priority != "critical":  # the safety reply already gave the numbers
                 self.replies.append(Reply(Answer(EMERGENCY_ANSWER)))
 

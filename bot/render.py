@@ -71,8 +71,8 @@ class Renderer:
         region = self.directory.region_name(body.region, language)
         found = self.directory.find(body.offer, body.region)
         if not found:
-            return self.text(Text(NO_SERVICES.ctx, NO_SERVICES.source, {"region": region}), language)
-        lines = [self.text(Text(SERVICES_IN.ctx, SERVICES_IN.source, {"region": region}), language)]
+            return self.text(NO_SERVICES.with_params(region=region), language)
+        lines = [self.text(SERVICES_IN.with_params(region=region), language)]
         lines += [self._service(s, language, caps) for s in found]
         return "\n".join(lines)
 
@@ -92,8 +92,7 @@ class Renderer:
         if service.languages:
             locale = self.catalogs.language(language).locale
             names = ", ".join(locale.languages.get(code, code) for code in service.languages)
-            parts.append(self.text(Text(LANGUAGES_SPOKEN.ctx, LANGUAGES_SPOKEN.source,
-                                        {"languages": names}), language))
+            parts.append(self.text(LANGUAGES_SPOKEN.with_params(languages=names), language))
         return head + " — " + "; ".join(p for p in parts if p)
 
     def _format(self, template: str, params: Mapping[str, object], language: str) -> str:

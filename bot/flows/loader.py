@@ -120,7 +120,7 @@ def _node(
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{where}: `{field}` must be a non-empty text")
             return None
-        return Text(qid, value.strip())
+        return Text.from_content(qid, value.strip())
 
     def target(value: object, what: str) -> str | None:
         if not isinstance(value, str) or not value:
@@ -204,7 +204,7 @@ def _node(
                 assigned = {}
             if goto:
                 options.append(FlowOption(
-                    option_id, Text(f"{qid}.{option_id}", label.strip()), goto, option_intents,
+                    option_id, Text.from_content(f"{qid}.{option_id}", label.strip()), goto, option_intents,
                     tuple((str(k), str(v)) for k, v in assigned.items()),
                 ))
     if (options or language_options) and not (ask or answer):

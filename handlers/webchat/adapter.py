@@ -15,7 +15,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.app import json_body
-from bot.domain import Capabilities, Inbound, Reply, Text
+from bot.domain import Capabilities, Inbound, Text
+from bot.outbox import Delivery
 from bot.runtime import Runtime
 
 HERE = Path(__file__).resolve().parent
@@ -159,18 +160,19 @@ class WebchatAdapter:
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
-    async def send(self, channel: str, address: str, language: str, replies: Sequence[Reply],
-                   *, proactive: bool = False) -> None:
-        """A counsellor's message to an open web chat page (nothing is queued for a closed one)."""
-        key = self.runtime.engine.contact_key("webchat", address)
-        renderer = self.runtime.engine.renderer
-        lang = self.runtime.content.catalogs.language(language)
+    async def send(self, delivery: Delivery) -> Sequence[str]:
+        """A counsellor's message to an open web chat page, as a server-sent event.
+
+        A page that is closed misses the event; the message stays in the conversation's history."""
+        key = self.runtime.engine.contact_key("webchat", delivery.address)
+        lang = self.runtime.content.catalogs.language(delivery.language)
         payload = {
-            "replies": [renderer.render(r, language, CAPABILITIES).to_dict() for r in replies],
+            "replies": [m.to_dict() for m in delivery.messages],
             "language": lang.code,
             "direction": lang.direction,
         }
         await self.runtime.store.publish("webchat:" + key, json.dumps(payload, ensure_ascii=False))
+        return ()
 
 
 def create(runtime: Runtime) -> WebchatAdapter:
