@@ -41,6 +41,7 @@ class Service:
 class Directory:
     services: tuple[Service, ...]
     regions: dict[str, dict[str, str]] = field(default_factory=dict)  # French name -> {lang: name}
+    cities: dict[str, dict[str, str]] = field(default_factory=dict)  # French name -> {lang: name}
     file: Path | None = None
 
     @classmethod
@@ -52,8 +53,8 @@ class Directory:
         except (yaml.YAMLError, ContentError) as exc:
             raise ContentError([f"{path}: not valid YAML: {exc}"]) from exc
         problems: list[str] = []
-        regions = {str(k): {str(lk): str(lv) for lk, lv in (v or {}).items()}
-                   for k, v in (data.get("regions") or {}).items()}
+        regions = _names(data.get("regions"))
+        cities = _names(data.get("cities"))
         services: list[Service] = []
         seen: set[str] = set()
         for raw in data.get("services") or []:
@@ -64,9 +65,12 @@ class Directory:
                 problems.append(f"{path}: {service.id}: duplicate service id")
             seen.add(service.id)
             services.append(service)
+        for service in services:
+            if service.city and cities and service.city not in cities:
+                problems.append(f"{path}: {service.id}: town {service.city!r} is not under `cities:`")
         if problems:
             raise ContentError(problems)
-        return cls(tuple(services), regions, path)
+        return cls(tuple(services), regions, cities, path)
 
     def find(self, offer: str, region: str | None) -> list[Service]:
         """Services offering `offer` in `region` first, then those that serve the whole country."""
@@ -76,6 +80,15 @@ class Directory:
 
     def region_name(self, region: str, language: str) -> str:
         return self.regions.get(region, {}).get(language, region)
+
+    def city_name(self, city: str, language: str) -> str:
+        return self.cities.get(city, {}).get(language, city)
+
+
+def _names(raw: object) -> dict[str, dict[str, str]]:
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): {str(lk): str(lv) for lk, lv in (v or {}).items()} for k, v in raw.items()}
 
 
 def _service(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -15,14 +16,27 @@ from bot.i18n import Catalogs
 from bot.knowledge import Knowledge
 
 CONTACT_VIA_COUNSELLOR = Text(
-    "directory.via_counsellor", "contact details: ask a counsellor, who will put you in touch"
+    "directory.via_counsellor", "Contact details: ask a counsellor, who will put you in touch."
 )
 SERVICES_IN = Text("directory.services_in", "Services in {region}:")
 NO_SERVICES = Text(
     "directory.none",
     "I know of no such service listed in {region}. A counsellor can help you find the nearest one.",
 )
-LANGUAGES_SPOKEN = Text("directory.languages", "languages: {languages}")
+LANGUAGES_SPOKEN = Text("directory.languages", "Languages: {languages}.")
+_FULL_STOP = (".", "!", "?", "؟", "…", ":")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith(_FULL_STOP) else text + "."
+
+
+def _spoken_digits(text: str) -> str:
+    """"05 37 54 54 00" → "0 5 3 7 5 4 5 4 0 0": a phone line reads numbers digit by digit,
+    and a caller in Morocco dials the national form (0…) rather than +212."""
+    text = re.sub(r"\+212\s*(?:\(0\)\s*)?", "0", text)
+    return re.sub(r"\d[\d .\-]*\d|\d", lambda m: " ".join(re.sub(r"\D", "", m.group(0))), text)
 
 
 class Renderer:
@@ -78,22 +92,21 @@ class Renderer:
 
     def _service(self, service: Service, language: str, caps: Capabilities) -> str:
         name = service.name.get(language) or service.name.get("en") or service.id
-        head = f"• {name}" + (f" ({service.city})" if service.city else "")
-        parts = [service.about.get(language, "")]
+        city = f" ({self.directory.city_name(service.city, language)})" if service.city else ""
+        sentences = [_sentence(service.about.get(language, ""))]
         if service.contact:
             wanted = ("phone", "whatsapp", "address") if caps.voice else (
                 "phone", "whatsapp", "address", "web", "email")
-            parts.append(", ".join(service.contact[k] for k in wanted if k in service.contact))
-            hours = service.hours.get(language)
-            if hours:
-                parts.append(hours)
+            contact = ", ".join(service.contact[k] for k in wanted if k in service.contact)
+            sentences.append(_sentence(_spoken_digits(contact) if caps.voice else contact))
+            sentences.append(_sentence(service.hours.get(language, "")))
         else:
-            parts.append(self.text(CONTACT_VIA_COUNSELLOR, language))
+            sentences.append(self.text(CONTACT_VIA_COUNSELLOR, language))
         if service.languages:
             locale = self.catalogs.language(language).locale
             names = ", ".join(locale.languages.get(code, code) for code in service.languages)
-            parts.append(self.text(LANGUAGES_SPOKEN.with_params(languages=names), language))
-        return head + " — " + "; ".join(p for p in parts if p)
+            sentences.append(self.text(LANGUAGES_SPOKEN.with_params(languages=names), language))
+        return f"• {name}{city} — " + " ".join(s for s in sentences if s)
 
     def _format(self, template: str, params: Mapping[str, object], language: str) -> str:
         if not params:
