@@ -152,7 +152,8 @@ def _check_catalogs(
         from babel.messages.pofile import read_po
 
         with template_path.open("rb") as handle:
-            template = [(m.context, str(m.id)) for m in read_po(handle) if m.id]
+            template = [(m.context, m.id[0] if isinstance(m.id, tuple) else str(m.id))
+                        for m in read_po(handle) if m.id]
     for text in flows.texts():
         if len(text.source) > MAX_TEXT:
             problems.append(f"{_flow_file(flows, text)}: {text.ctx}: longer than {MAX_TEXT} characters")
@@ -193,10 +194,15 @@ def _check_catalogs(
 
 def _translation_problem(catalog: Catalog, ctx: str | None, source: str, code: str) -> str | None:
     message = catalog.get(source, context=ctx)
-    if message is None or not message.string:
+    if message is None or not message.string or (isinstance(message.string, tuple) and not all(message.string)):
         return f"no {code} translation"
     if message.fuzzy:
         return f"the {code} translation is marked fuzzy: review it"
+    if isinstance(message.id, tuple):  # plural forms may drop the number ("every day")
+        allowed = set().union(*(_placeholders(form) for form in message.id))
+        if any(not _placeholders(form) <= allowed for form in message.string):
+            return f"the {code} translation's placeholders differ from the source's"
+        return None
     translated = message.string if isinstance(message.string, str) else message.string[0]
     if _placeholders(translated) != _placeholders(source):
         return f"the {code} translation's placeholders differ from the source's"

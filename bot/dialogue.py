@@ -163,6 +163,11 @@ class Dialogue:
             if understood and parse is not None and parse.intent in GLOBAL_INTENTS:
                 return self._intent(state, turn, parse.intent)
             return self._fill_slot(state, turn, node)
+        if node is not None and parse is not None and parse.city() is not None and not understood:
+            # "je suis à Oujda" while the topic offers local services: show them.
+            local = next((o for o in node.options if self.flows.nodes[o.goto].directory), None)
+            if local is not None:
+                return self._choose(state, turn, node, local)
         if understood and parse is not None:
             if node is not None:
                 by_intent = next((o for o in node.options if parse.intent in o.intents), None)

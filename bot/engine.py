@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import anyio
 from sqlalchemy import delete, select
@@ -30,7 +30,7 @@ from bot.hours import OpeningHours
 from bot.outbox import Outbox
 from bot.render import Renderer
 from bot.state import StateStore
-from bot.storage import Contact, Conversation, Database, Message, utcnow
+from bot.storage import Contact, Conversation, Database, Message, Ticket, utcnow
 from bot.types import Priority
 from nlu.types import Parse
 
@@ -42,6 +42,8 @@ OPENERS = ("greet", "help_menu", "out_of_scope", "affirm", "deny", "thanks")
 # Intents that leave a check-in waiting for answers (it stays open for later).
 CHECKIN_EXITS = ("help_menu", "talk_to_human", "change_language", "delete_my_data",
                  "checkin_unsubscribe")
+WAITING_TOLD = "_waiting_told"  # slot: when the person last heard they are in the queue
+REMIND_WAITING = timedelta(minutes=10)
 DETOUR = "_detour"  # slot: "<check-in id>|<when>" while a command interrupts a check-in
 # While a counsellor has the conversation, the bot only answers these.
 COMMANDS_WHILE_HUMAN = ("help_menu", "delete_my_data", "checkin_unsubscribe")
@@ -397,6 +399,18 @@ class _Turn:
             language = self.language or self.e.default_language
             turn = dlg.Turn(self.text, self.inbound.option, parse, language)
             self._run(self.e.dialogue.step(self.state, turn))
+        elif self.conv.state == "queued" and ticket is not None and ticket.status == "queued":
+            self._still_waiting(ticket)
+
+    def _still_waiting(self, ticket: Ticket) -> None:
+        """Someone waiting who writes again hears that they are still in the queue — at most
+        every few minutes, so the bot does not talk over the wait."""
+        told = self.state.slots.get(WAITING_TOLD)
+        if told and self.now - datetime.fromisoformat(told) < REMIND_WAITING:
+            return
+        self.state.slots[WAITING_TOLD] = self.now.isoformat()
+        if self.e.hours.is_open(self.now):
+            self.replies.append(Reply(QUEUED.with_params(position=queue_position(self.s, ticket))))
 
     def _critical(self) -> None:
         """Danger now: safety reply at once, an urgent ticket, every counsellor alerted."""
@@ -460,6 +474,8 @@ class _Turn:
         ticket, changed = open_ticket(self.s, self.conv, self.contact, priority, reason,
                                       self.language, self.now)
         self.ticket = info(ticket)
+        self.state.node = None  # the bot's pending question is dropped: a person takes over
+        self.state.slots[WAITING_TOLD] = self.now.isoformat()
         if changed:
             self.events.append(ConsoleEvent("ticket", ticket.id, self.conv.id, ticket.priority,
                                             ticket.language))

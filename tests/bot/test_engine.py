@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from anyio.from_thread import BlockingPortal
@@ -293,3 +293,23 @@ def test_a_production_start_without_secrets_is_a_clear_error() -> None:
     settings = Settings.from_mapping({"SANAD_ENV": "production", "SANAD_SECRET_KEY": "a",
                                       "SANAD_DATA_KEY": "b"})
     assert replace(settings).production
+
+
+def test_someone_waiting_who_writes_again_hears_they_are_still_in_the_queue_now_and_then(
+    make_runtime: Callable[..., Runtime], parser: KeywordParser, portal: BlockingPortal
+) -> None:
+    now = [datetime(2026, 11, 30, 10, 0, tzinfo=UTC)]
+    bot = TestBot(make_runtime(parse=parser, clock=lambda: now[0]), portal)
+    bot.say("i need a lawyer")
+    assert bot.say("i want a human counsellor").state == "queued"
+    assert bot.say("hello?").replies == ()  # just told
+    now[0] += timedelta(minutes=11)
+    assert bot.say("hello??").text == "A counsellor will answer you here as soon as possible. You are number 1 in the queue."
+    assert bot.say("please").replies == ()
+
+
+def test_a_town_alone_while_a_topic_offers_local_services_shows_them(bot: TestBot) -> None:
+    bot.say("i need a lawyer")
+    said = bot.say("Oujda")
+    assert said.replies[0].text == "Associations help."
+    assert "OMDH Oujda" in said.replies[1].text
