@@ -1,8 +1,10 @@
-"""A babel extractor for flow files: `pybabel extract` finds every text of every node.
+"""Babel extractors for content files: `pybabel extract` finds every text of the flows
+(`content/flows/*.yml`) and of the check-in questionnaires (`content/checkins/*.yml`).
 
-Registered as the `flows` extractor (entry point `babel.extractors`); each message carries its
-node's slug as `msgctxt` ("main.menu", "main.menu.legal"), so renaming a text never loses its
-translations' place, and the same English words in two nodes can be translated differently.
+Registered as the `flows` and `checkins` extractors (entry points `babel.extractors`). Each message
+carries a stable slug as `msgctxt` ("main.menu", "main.menu.legal", "checkin.wellbeing.mood"), so
+the same English words in two places can be translated differently, and an edited English text
+keeps its place in the catalogs.
 """
 
 from __future__ import annotations
@@ -12,83 +14,70 @@ from typing import IO, Any
 
 import yaml
 
+Extracted = Iterator[tuple[int, str, tuple[str, str], list[str]]]
 TEXT_FIELDS = ("say", "ask")
 
 
-def extract_flows(
-    fileobj: IO[bytes],
-    keywords: Mapping[str, Any],
-    comment_tags: Collection[str],
-    options: Mapping[str, Any],
-) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
-    root = yaml.compose(fileobj.read().decode("utf-8"))
-    if not isinstance(root, yaml.MappingNode):
+def _fields(node: yaml.Node | None) -> dict[str, yaml.Node]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _items(node: yaml.Node | None) -> list[yaml.Node]:
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _scalar(node: yaml.Node | None) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) and node.value.strip() else None
+
+
+def _message(node: yaml.Node, ctx: str, comment: str | None = None) -> tuple[int, str, tuple[str, str], list[str]]:
+    return node.start_mark.line + 1, "pgettext", (ctx, node.value.strip()), [comment] if comment else []
+
+
+def _options(options: yaml.Node | None, prefix: str, comment: str) -> Extracted:
+    """Each option's `label`, its context `<prefix>.<option id>`."""
+    for option in _items(options):
+        parts = _fields(option)
+        option_id, label = _scalar(parts.get("id")), parts.get("label")
+        if option_id and label is not None and _scalar(label):
+            yield _message(label, f"{prefix}.{option_id}", comment.format(option=option_id))
+
+
+def extract_flows(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
+                  options: Mapping[str, Any]) -> Extracted:
+    top = _fields(yaml.compose(fileobj.read().decode("utf-8")))
+    flow = _scalar(top.get("flow"))
+    if flow is None:
         return
-    top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
-    flow = top.get("flow")
-    nodes = top.get("nodes")
-    if not isinstance(flow, yaml.ScalarNode) or not isinstance(nodes, yaml.MappingNode):
-        return
-    for key, body in nodes.value:
-        if not isinstance(body, yaml.MappingNode):
-            continue
-        qid = f"{flow.value}.{key.value}"
-        fields = {k.value: v for k, v in body.value if isinstance(k, yaml.ScalarNode)}
+    for key, body in _fields(top.get("nodes")).items():
+        qid = f"{flow}.{key}"
+        fields = _fields(body)
         for name in TEXT_FIELDS:
             value = fields.get(name)
-            if isinstance(value, yaml.ScalarNode) and value.value.strip():
-                yield value.start_mark.line + 1, "pgettext", (qid, value.value.strip()), [f"node {qid}"]
-        options = fields.get("options")
-        if isinstance(options, yaml.SequenceNode):
-            for option in options.value:
-                if not isinstance(option, yaml.MappingNode):
-                    continue
-                parts = {k.value: v for k, v in option.value if isinstance(k, yaml.ScalarNode)}
-                option_id, label = parts.get("id"), parts.get("label")
-                if isinstance(option_id, yaml.ScalarNode) and isinstance(label, yaml.ScalarNode):
-                    yield (label.start_mark.line + 1, "pgettext",
-                           (f"{qid}.{option_id.value}", label.value.strip()),
-                           [f"option {option_id.value} of node {qid} (a button label: keep it short)"])
+            if value is not None and _scalar(value):
+                yield _message(value, qid, f"node {qid}")
+        yield from _options(fields.get("options"), qid,
+                            f"option {{option}} of node {qid} (a button label: keep it short)")
 
 
-def extract_checkins(
-    fileobj: IO[bytes],
-    keywords: Mapping[str, Any],
-    comment_tags: Collection[str],
-    options: Mapping[str, Any],
-) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
-    """The texts of a check-in questionnaire (`content/checkins/*.yml`)."""
-    root = yaml.compose(fileobj.read().decode("utf-8"))
-    if not isinstance(root, yaml.MappingNode):
+def extract_checkins(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
+                     options: Mapping[str, Any]) -> Extracted:
+    top = _fields(yaml.compose(fileobj.read().decode("utf-8")))
+    name = _scalar(top.get("checkin"))
+    if name is None:
         return
-    top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
-    name = top.get("checkin")
-    if not isinstance(name, yaml.ScalarNode):
-        return
-    prefix = f"checkin.{name.value}"
+    prefix = f"checkin.{name}"
     for field_name in ("intro", "thanks", "reminder"):
         value = top.get(field_name)
-        if isinstance(value, yaml.ScalarNode):
-            yield value.start_mark.line + 1, "pgettext", (f"{prefix}.{field_name}", value.value.strip()), []
-    items = top.get("items")
-    if not isinstance(items, yaml.SequenceNode):
-        return
-    for item in items.value:
-        if not isinstance(item, yaml.MappingNode):
+        if value is not None and _scalar(value):
+            yield _message(value, f"{prefix}.{field_name}")
+    for item in _items(top.get("items")):
+        fields = _fields(item)
+        item_id, ask = _scalar(fields.get("id")), fields.get("ask")
+        if item_id is None:
             continue
-        fields = {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
-        item_id, ask = fields.get("id"), fields.get("ask")
-        if not isinstance(item_id, yaml.ScalarNode):
-            continue
-        if isinstance(ask, yaml.ScalarNode):
-            yield ask.start_mark.line + 1, "pgettext", (f"{prefix}.{item_id.value}", ask.value.strip()), []
-        options = fields.get("options")
-        for option in options.value if isinstance(options, yaml.SequenceNode) else ():
-            if not isinstance(option, yaml.MappingNode):
-                continue
-            parts = {k.value: v for k, v in option.value if isinstance(k, yaml.ScalarNode)}
-            option_id, label = parts.get("id"), parts.get("label")
-            if isinstance(option_id, yaml.ScalarNode) and isinstance(label, yaml.ScalarNode):
-                yield (label.start_mark.line + 1, "pgettext",
-                       (f"{prefix}.{item_id.value}.{option_id.value}", label.value.strip()),
-                       ["an answer option: keep it short"])
+        if ask is not None and _scalar(ask):
+            yield _message(ask, f"{prefix}.{item_id}")
+        yield from _options(fields.get("options"), f"{prefix}.{item_id}", "an answer option: keep it short")
