@@ -304,6 +304,11 @@ class Checkins:
         plan = session.get(CheckInPlan, checkin.plan_id)
         return self.questionnaires.get(plan.questionnaire if plan else "") or self.default
 
+    def opening(self, session: Session, checkin: CheckIn) -> list[Reply]:
+        """The check-in's introduction and first question."""
+        questionnaire = self.questionnaire_of(session, checkin)
+        return [Reply(questionnaire.intro.with_params(count=len(questionnaire.items))), questionnaire.question(0)]
+
     def current_question(self, session: Session, checkin: CheckIn) -> list[Reply]:
         questionnaire = self.questionnaire_of(session, checkin)
         return [Reply(BACK), questionnaire.question(min(checkin.item, len(questionnaire.items) - 1))]
@@ -440,13 +445,15 @@ class Scheduler:
                     session.add(CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=due, status="skipped"))
                     tick.skipped += 1
                     continue
+                # On the phone line nothing can be sent: the check-in waits (sent_at empty) and
+                # is asked, on the keypad, when the person next calls.
+                by_phone = contact.channel == "voice"
                 checkin = CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=due, status="open",
-                                  item=0, sent_at=now)
+                                  item=0, sent_at=None if by_phone else now)
                 session.add(checkin)
-                questionnaire = self.checkins.questionnaires.get(plan.questionnaire) or self.checkins.default
-                if contact.channel != "voice":  # on the phone line it runs when the person calls
-                    intro = questionnaire.intro.with_params(count=len(questionnaire.items))
-                    self.outbox.enqueue(session, contact, [Reply(intro), questionnaire.question(0)],
+                session.flush()
+                if not by_phone:
+                    self.outbox.enqueue(session, contact, self.checkins.opening(session, checkin),
                                         contact.language or "fr", proactive=True, template="checkin")
                 tick.sent += 1
 
@@ -457,12 +464,11 @@ class Scheduler:
                 CheckIn.status == "open", CheckIn.sent_at <= now - self.checkins.settings.reminder_after))).all()
             for checkin in rows:
                 contact = session.get(Contact, checkin.contact_id)
-                plan = session.get(CheckInPlan, checkin.plan_id)
-                if contact is None or plan is None:
+                if contact is None:
                     continue
-                questionnaire = self.checkins.questionnaires.get(plan.questionnaire) or self.checkins.default
+                questionnaire = self.checkins.questionnaire_of(session, checkin)
                 checkin.status, checkin.reminded_at = "reminded", now
-                if contact.channel != "voice":
+                if contact.channel != "voice":  # a caller cannot be written to
                     self.outbox.enqueue(session, contact, [Reply(questionnaire.reminder),
                                                            questionnaire.question(checkin.item)],
                                         contact.language or "fr", proactive=True, template="checkin")

@@ -46,7 +46,10 @@ _TIME = re.compile(r"^\s*(\d{1,2})\s*(?:(?:[:h.]|\s)\s*(\d{2})?)?\s*(am|pm)?\s*$
 
 
 def parse_time(text: str) -> str | None:
-    """"18:00", "18h", "9h30", "6pm", "18" → "HH:MM"; None for a time that does not exist."""
+    """"18:00", "18h", "9h30", "6pm", "18", "1830" (a phone keypad) → "HH:MM"; None for a time
+    that does not exist."""
+    if text.strip().isdigit() and len(text.strip()) in (3, 4):
+        text = f"{text.strip()[:-2]}:{text.strip()[-2:]}"
     match = _TIME.match(text)
     if not match:
         return None

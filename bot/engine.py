@@ -307,25 +307,29 @@ class _Turn:
 
     # --- routes -------------------------------------------------------------------------------
 
-    def _with_bot(self, parse: Parse | None) -> None:
+    def _with_bot(self, parse: Parse | None) -> bool:
+        """The bot answers; True when the message was the answer to a check-in."""
         # A /command or a key the channel already understood is not an empty message.
         if not self.text and self.inbound.option is None and self.inbound.intent is None:
             if self.inbound.media:
                 self.replies.append(Reply(MEDIA_RECEIVED, every_language=self.language is None))
             else:
                 self._say_without_moving(dlg.EMPTY)
-            return
+            return False
         # A language pressed before anything else (the phone line's first menu): no need to ask.
-        chose_language = self.e.dialogue.language_of_option(self.inbound.option) is not None
+        chosen = self.e.dialogue.language_of_option(self.inbound.option)
+        chose_language = chosen is not None
         if self.language is None and not chose_language:
             if not self.conv.language_asked:
                 self._ask_language(parse)
-                return
+                return False
             # Asked once already: go on in the best guess rather than ask again.
             guess = parse.language if parse is not None else None
             if guess in self.e.content.catalogs.languages:
                 self.contact.language = guess
         language = self.language or self.e.default_language
+        if self._present_pending_checkin(parse, chosen):
+            return True
         if self._checkin_answer(parse, language):
             return True
         turn = dlg.Turn(self.text, self.inbound.option, parse, language)
@@ -339,6 +343,21 @@ class _Turn:
         if not self.erased:
             self._back_to_checkin()
         return False
+
+    def _present_pending_checkin(self, parse: Parse | None, chosen_language: str | None) -> bool:
+        """A check-in due for someone reached only by phone is asked when they call (keypad)."""
+        checkins = self.e.checkins
+        checkin = checkins.open_checkin(self.s, self.contact) if checkins is not None else None
+        if checkins is None or checkin is None or checkin.sent_at is not None:
+            return False
+        if parse is not None and parse.understood and parse.intent in CHECKIN_EXITS:
+            return False
+        if chosen_language is not None:
+            self.contact.language = chosen_language
+        checkin.sent_at = self.now
+        self.state.node = None
+        self.replies.extend(checkins.opening(self.s, checkin))
+        return True
 
     def _checkin_answer(self, parse: Parse | None, language: str) -> bool:
         """A message while a check-in waits for answers is an answer — unless it is a command

@@ -284,3 +284,16 @@ def test_after_a_detour_the_check_in_question_comes_back(bot: TestBot, runtime: 
     assert said.replies[0].text == "Legal aid gives a lawyer."
     assert bot.say("bye").replies[-2:][0].text == "Back to your check-in:"
     assert bot.say("1").text == "Sleep?"
+
+
+def test_on_the_phone_line_a_due_check_in_is_asked_with_the_keypad_when_the_person_calls(
+    runtime: Runtime, clock: Clock, portal: BlockingPortal
+) -> None:
+    caller = TestBot(runtime, portal, sender="+212600000077", channel="voice")
+    subscribe(caller, at="1800")  # keys: no colon on a keypad
+    clock.advance(hours=7)
+    assert tick(runtime).sent == 1
+    assert outbox_texts(runtime) == []  # nothing can be written to a caller
+    said = caller.say(option="system.language:fr")  # the next call: the language key
+    assert [r.text for r in said.replies] == ["Suivi : 3 questions.", "Humeur ?"]
+    assert caller.say("2").text == "Sommeil ?"
