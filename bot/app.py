@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.channels import discover
 from bot.engine import clean
@@ -61,7 +61,7 @@ def create_app(runtime: Runtime) -> Starlette:
                 await adapter.stop()
             await runtime.aclose()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/metrics", metrics),
         Route("/api/nlu/parse", nlu_parse, methods=["POST"]),

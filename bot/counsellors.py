@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TextIO
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -166,6 +167,32 @@ def set_active(session: Session, counsellor_id: int, active: bool) -> Counsellor
     return counsellor
 
 
+def set_duty(session: Session, counsellor_id: int, on: bool, now: datetime) -> None:
+    """On duty: critical alerts sound in their console. Signing in puts a counsellor on duty."""
+    counsellor = session.get(Counsellor, counsellor_id)
+    if counsellor is not None:
+        counsellor.on_duty, counsellor.last_seen_at = on, now
+
+
+def is_on_duty(session: Session, counsellor_id: int) -> bool:
+    counsellor = session.get(Counsellor, counsellor_id)
+    return bool(counsellor and counsellor.active and counsellor.on_duty)
+
+
+def seen(session: Session, counsellor_id: int, now: datetime) -> None:
+    """The console is open: the supervisors' view counts them online."""
+    counsellor = session.get(Counsellor, counsellor_id)
+    if counsellor is not None:
+        counsellor.last_seen_at = now
+
+
+def accounts(session: Session, *, active_only: bool = False) -> list[Counsellor]:
+    query = select(Counsellor).order_by(Counsellor.name)
+    if active_only:
+        query = query.where(Counsellor.active.is_(True))
+    return list(session.scalars(query))
+
+
 def authenticate(session: Session, name: str, password: str) -> Identity | None:
     """The counsellor if the name and password match an active account; None otherwise.
 
@@ -230,11 +257,11 @@ def _database():  # type: ignore[no-untyped-def]
     return settings, db
 
 
-def read_password(stdin: object = None) -> str:
+def read_password(stdin: TextIO | None = None) -> str:
     """One line from a pipe, or typed twice (hidden) at a terminal."""
     stream = stdin or sys.stdin
-    if not getattr(stream, "isatty", lambda: False)():
-        line = stream.readline()  # type: ignore[attr-defined]
+    if not stream.isatty():
+        line = stream.readline()
         if not line:
             raise CounsellorError("no password on stdin: pipe one line, or run this at a terminal")
         return str(line).rstrip("\r\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -27,6 +27,7 @@ from bot.crypto import Vault
 from bot.domain import MAX_TEXT, Answer, Inbound, Reply, Text
 from bot.escalation import TicketInfo, info, open_ticket, open_ticket_of, queue_position
 from bot.hours import OpeningHours
+from bot.i18n import Language
 from bot.outbox import Outbox
 from bot.render import Renderer
 from bot.state import StateStore
@@ -544,14 +545,10 @@ class _Turn:
             ))
 
 
-def _language_names(languages: dict[str, object], normalise: Callable[[str], str]) -> dict[str, set[str]]:
+def _language_names(languages: Mapping[str, Language], normalise: Callable[[str], str]) -> dict[str, set[str]]:
     """What people type to pick a language: its code, its name in itself and in the others."""
     names: dict[str, set[str]] = {}
     for code, lang in languages.items():
-        spelled = {code, getattr(lang, "name", code)}
-        for other in languages.values():
-            locale = getattr(other, "locale", None)
-            if locale is not None:
-                spelled.add(str(locale.languages.get(code, code)))
+        spelled = {code, lang.name} | {str(other.locale.languages.get(code, code)) for other in languages.values()}
         names[code] = {normalise(n) for n in spelled if n}
     return names

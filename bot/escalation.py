@@ -13,10 +13,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, Result, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.counsellors import Identity
@@ -85,7 +85,7 @@ class _Keep(dict[str, object]):
 
 
 def _refuse(text: Text, **params: object) -> EscalationError:
-    return EscalationError(Text(text.ctx, text.source, params))
+    return EscalationError(text.with_params(**params))
 
 
 # --- tickets, as the engine opens them --------------------------------------------------------
@@ -254,6 +254,7 @@ class Attachment:
     index: int
     kind: str  # "recording" | "voice" | "photo" | "document"
     mime: str | None
+    fetchable: bool  # a URL the console can fetch (a Telegram file id is not)
 
 
 @dataclass(frozen=True)
@@ -309,7 +310,9 @@ def _body(raw: str, media_type: str | None) -> tuple[str, tuple[Attachment, ...]
         data = json.loads(raw)
         media = data.get("media") or []
         return str(data.get("text") or ""), tuple(
-            Attachment(i, str(m.get("kind")), m.get("mime")) for i, m in enumerate(media))
+            Attachment(i, str(m.get("kind")), m.get("mime"),
+                       str(m.get("ref", "")).startswith(("https://", "http://")))
+            for i, m in enumerate(media))
     except (ValueError, AttributeError):
         return raw, ()
 
@@ -322,6 +325,41 @@ def media_ref(raw: str, index: int) -> tuple[str, str | None] | None:
         return str(item["ref"]), item.get("mime")
     except (ValueError, AttributeError, IndexError, KeyError, TypeError):
         return None
+
+
+def claim(session: Session, ticket_id: int, who: Identity, now: datetime) -> bool:
+    """Take a waiting ticket with one conditional UPDATE: of simultaneous claims, on any number
+    of workers, the database lets exactly one change the row. True when this call took it, False
+    when it was `who`'s already (a double click); otherwise the refusal names who was first."""
+    changed = _rows(session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.status == "queued")
+        .values(status="claimed", counsellor_id=who.id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ))
+    ticket = session.get(Ticket, ticket_id, populate_existing=True)
+    if ticket is None:
+        raise _refuse(GONE)
+    if changed == 1:
+        return True
+    if ticket.status == "claimed" and ticket.counsellor_id == who.id:
+        return False
+    raise refusal(session, ticket)
+
+
+def _rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE changed (SQLAlchemy types `execute` as a plain Result)."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def refusal(session: Session, ticket: Ticket, replying: bool = False) -> EscalationError:
+    """Why an action on this ticket cannot be done by someone who does not have it."""
+    if ticket.status == "closed":
+        return _refuse(CLOSED)
+    if ticket.status == "queued":
+        return _refuse(NOT_CLAIMED)
+    name = session.scalar(select(Counsellor.name).where(Counsellor.id == ticket.counsellor_id))
+    return _refuse(NOT_YOURS if replying else TAKEN, name=name or "?")
 
 
 def _audit(session: Session, who: Identity, action: str, subject: str, now: datetime) -> None:
@@ -365,9 +403,10 @@ def overview(session: Session, now: datetime) -> Overview:
         queued[priority] = int(n)
     oldest = session.scalar(select(func.min(Ticket.created_at)).where(Ticket.status == "queued"))
     in_progress = int(session.scalar(select(func.count()).where(Ticket.status == "claimed")) or 0)
-    claimed = dict(session.execute(
-        select(Ticket.counsellor_id, func.count()).where(Ticket.status == "claimed")
-        .group_by(Ticket.counsellor_id)).all())
+    claimed: dict[int | None, int] = {
+        counsellor: int(n) for counsellor, n in session.execute(
+            select(Ticket.counsellor_id, func.count()).where(Ticket.status == "claimed")
+            .group_by(Ticket.counsellor_id))}
     online = tuple(
         Online(c.id, c.name, c.role, c.languages, int(claimed.get(c.id, 0)))
         for c in session.scalars(select(Counsellor).where(
@@ -539,17 +578,8 @@ class Desk:
     def _claim(self, s: Session, ticket: Ticket, conv: Conversation, contact: Contact,
                who: Identity) -> _Done | None:
         now = self.clock()
-        changed = s.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket.id, Ticket.status == "queued")
-            .values(status="claimed", counsellor_id=who.id, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        s.refresh(ticket)
-        if changed != 1:
-            if ticket.status == "claimed" and ticket.counsellor_id == who.id:
-                return None  # a double click: it is theirs already
-            raise self._why_not(s, ticket)
+        if not claim(s, ticket.id, who, now):
+            return None  # a double click: it is theirs already
         conv.state, conv.node, conv.misses = "with_counsellor", None, 0
         self._tell(s, contact, conv, ticket, JOINED)
         _audit(s, who, "claim", f"ticket:{ticket.id}", now)
@@ -584,7 +614,7 @@ class Desk:
     def _reply(self, s: Session, ticket: Ticket, conv: Conversation, contact: Contact,
                who: Identity, text: str) -> _Done:
         if ticket.status != "claimed" or ticket.counsellor_id != who.id:
-            raise self._why_not(s, ticket, replying=True)
+            raise refusal(s, ticket, replying=True)
         language = self._language(contact, ticket)
         s.add(Message(conversation_id=conv.id, contact_id=contact.id, direction="counsellor",
                       channel=contact.channel, body=self.vault.encrypt(text), language=language,
@@ -606,31 +636,23 @@ class Desk:
     def _managed(self, s: Session, ticket: Ticket, who: Identity) -> int:
         """Who has the ticket, if `who` may release, transfer or close it (they or a supervisor)."""
         if ticket.status != "claimed" or ticket.counsellor_id is None:
-            raise self._why_not(s, ticket)
+            raise refusal(s, ticket)
         if ticket.counsellor_id != who.id and not who.supervises:
             raise _refuse(NO_ACCESS)
         return ticket.counsellor_id
 
     def _conditional(self, s: Session, ticket: Ticket, holder: int, **values: object) -> None:
         """Change a claimed ticket only if nobody changed it since we read it."""
-        changed = s.execute(
+        changed = _rows(s.execute(
             update(Ticket)
             .where(Ticket.id == ticket.id, Ticket.status == "claimed",
                    Ticket.counsellor_id == holder)
             .values(**values)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if changed != 1:
             raise _refuse(CHANGED)
         s.refresh(ticket)
-
-    def _why_not(self, s: Session, ticket: Ticket, replying: bool = False) -> EscalationError:
-        if ticket.status == "closed":
-            return _refuse(CLOSED)
-        if ticket.status == "queued":
-            return _refuse(NOT_CLAIMED)
-        name = s.scalar(select(Counsellor.name).where(Counsellor.id == ticket.counsellor_id)) or "?"
-        return _refuse(NOT_YOURS if replying else TAKEN, name=name)
 
     def _language(self, contact: Contact, ticket: Ticket) -> str:
         return contact.language or ticket.language or self.default_language

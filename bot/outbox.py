@@ -8,6 +8,7 @@ sent in order per contact, and retried with backoff while the provider is down: 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -178,20 +179,18 @@ class Outbox:
             adapter = self.adapters.get(delivery.channel)
             if adapter is None:
                 continue
+            outcome: dict[str, object] = {}
             try:
-                ids = await adapter.send(delivery)
+                outcome["provider_ids"] = await adapter.send(delivery) or ()
             except RetryLater as exc:
                 log.info("outbox %s: %s; retrying", delivery.id, exc)
-                await anyio.to_thread.run_sync(
-                    lambda d=delivery, e=exc: self._done(d, error=str(e), retry_after=e.after))
+                outcome = {"error": str(exc), "retry_after": exc.after}
             except Undeliverable as exc:
-                await anyio.to_thread.run_sync(lambda d=delivery, e=exc: self._done(d, error=str(e), dead=True))
+                outcome = {"error": str(exc), "dead": True}
             except Exception as exc:  # a bug or an unexpected provider answer: retry, and say so
                 log.exception("outbox %s: unexpected error from %s", delivery.id, delivery.channel)
-                await anyio.to_thread.run_sync(
-                    lambda d=delivery, e=exc: self._done(d, error=type(e).__name__))
-            else:
-                await anyio.to_thread.run_sync(lambda d=delivery, i=ids: self._done(d, provider_ids=i or ()))
+                outcome = {"error": type(exc).__name__}
+            await anyio.to_thread.run_sync(functools.partial(self._done, delivery, **outcome))  # type: ignore[arg-type]
         return len(deliveries)
 
     async def run(self, interval: float = 1.0) -> None:
@@ -216,4 +215,4 @@ class Outbox:
                 .where(Outbound.provider_ids.contains(provider_id))
                 .values(delivery_status=status[:20])
             )
-            return bool(result.rowcount)
+            return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import string
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
@@ -118,7 +119,7 @@ class Renderer:
         except (ValueError, IndexError):  # a translator's broken brace: show the text as is
             return template
 
-    def _value(self, value: object, language: str, locale: object) -> str:
+    def _value(self, value: object, language: str, locale: Locale) -> str:
         if isinstance(value, Text):
             return self.text(value, language)
         if isinstance(value, bool):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -80,9 +80,9 @@ class Runtime:
             runtime.scheduler = Scheduler(db, outbox, checkins, clock, runtime._follow_up, runtime._publish)
         return runtime
 
-    def workers(self) -> dict[str, Callable[[], Awaitable[None]]]:
+    def workers(self) -> dict[str, Callable[[], Coroutine[Any, Any, None]]]:
         """Background loops of one process (`sanad run` starts them; `sanad worker` runs only them)."""
-        loops: dict[str, Callable[[], Awaitable[None]]] = {"outbox": self.outbox.run}
+        loops: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {"outbox": self.outbox.run}
         if self.scheduler is not None:
             loops["checkins"] = self.scheduler.run
         return loops

@@ -1,9 +1,9 @@
 """Alembic environment: uses the connection `Database.upgrade` hands over, or the URL."""
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 from sqlalchemy.types import TypeDecorator
 
 from bot.storage.models import Base
@@ -22,18 +22,18 @@ def run() -> None:
         _migrate(conn)
 
 
-def _render_item(type_: str, obj: Any, _context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, _context: Any) -> str | Literal[False]:
     """Migrations name plain SQLAlchemy types, never our decorators: they must not import us."""
     if type_ == "type" and isinstance(obj, TypeDecorator):
         return f"sa.{obj.impl!r}"
     return False
 
 
-def _migrate(connection: object) -> None:
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
     )
