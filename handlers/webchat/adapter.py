@@ -144,18 +144,27 @@ class WebchatAdapter:
         store = self.runtime.store
 
         async def stream() -> AsyncIterator[str]:
-            import anyio
+            import asyncio
 
             async with store.subscribe("webchat:" + key) as messages:
                 yield ": connected\n\n"
                 iterator = messages.__aiter__()
-                while not await request.is_disconnected():
-                    with anyio.move_on_after(KEEPALIVE_SECONDS) as scope:
-                        item = await iterator.__anext__()
-                    if scope.cancelled_caught:
-                        yield ": keep-alive\n\n"
-                        continue
-                    yield f"data: {item}\n\n"
+                # One read stays pending across keep-alives: cancelling it inside the
+                # subscription's generator would end the subscription after the first one.
+                pending: asyncio.Future[str] | None = None
+                try:
+                    while not await request.is_disconnected():
+                        if pending is None:
+                            pending = asyncio.ensure_future(iterator.__anext__())
+                        done, _ = await asyncio.wait({pending}, timeout=KEEPALIVE_SECONDS)
+                        if not done:
+                            yield ": keep-alive\n\n"
+                            continue
+                        item, pending = pending.result(), None
+                        yield f"data: {item}\n\n"
+                finally:
+                    if pending is not None:
+                        pending.cancel()
 
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
