@@ -22,7 +22,18 @@ from sqlalchemy.orm import Session
 from bot.counsellors import Identity
 from bot.domain import MAX_TEXT, Reply, Text, Verbatim
 from bot.errors import SanadError
-from bot.storage import AuditEvent, Contact, Conversation, Counsellor, Message, Ticket, utcnow
+from bot.storage import (
+    AuditEvent,
+    CheckIn,
+    CheckInAnswer,
+    CheckInPlan,
+    Contact,
+    Conversation,
+    Counsellor,
+    Message,
+    Ticket,
+    utcnow,
+)
 from bot.types import Priority
 
 if TYPE_CHECKING:
@@ -36,6 +47,7 @@ OPEN = ("queued", "claimed")
 OUTCOMES = ("information", "referral", "follow_up")
 ONLINE = timedelta(minutes=2)  # on duty and seen this recently: online
 HISTORY_LIMIT = 300
+CHECKIN_HISTORY = 12  # the last check-ins shown with the score trend
 PHONE_CHANNELS = ("voice", "sms", "whatsapp")  # an address a counsellor can call back
 
 # What the person is told, in their language, on their own channel.
@@ -273,6 +285,25 @@ class Line:
 
 
 @dataclass(frozen=True)
+class CheckInRow:
+    """One check-in of the person, for the history and the score trend (no answer text)."""
+
+    due_at: datetime
+    status: str  # open | reminded | completed | missed | skipped
+    score: int | None
+    outcome: str | None  # fine | offer | critical
+    flagged: int  # free-text answers the NLU found risky
+
+
+@dataclass(frozen=True)
+class CheckInHistory:
+    questionnaire: str
+    every_days: int
+    plan_status: str  # active | paused | stopped
+    rows: tuple[CheckInRow, ...]
+
+
+@dataclass(frozen=True)
 class Case:
     """A ticket with the person's whole history and what the viewer may do with it."""
 
@@ -284,6 +315,21 @@ class Case:
     can_manage: bool  # release, transfer, close
     can_reveal: bool
     earlier: int  # tickets of this person before this one
+    checkins: CheckInHistory | None = None
+
+
+def _checkins(session: Session, contact_id: int) -> CheckInHistory | None:
+    plan = session.scalar(select(CheckInPlan).where(CheckInPlan.contact_id == contact_id))
+    if plan is None:
+        return None
+    flagged = (select(func.count()).where(CheckInAnswer.checkin_id == CheckIn.id,
+                                          CheckInAnswer.flagged.is_(True)).scalar_subquery())
+    rows = session.execute(
+        select(CheckIn.due_at, CheckIn.status, CheckIn.score, CheckIn.outcome, flagged)
+        .where(CheckIn.contact_id == contact_id).order_by(CheckIn.due_at.desc()).limit(CHECKIN_HISTORY)
+    ).all()
+    return CheckInHistory(plan.questionnaire, plan.every_days, plan.status,
+                          tuple(CheckInRow(*row) for row in reversed(rows)))
 
 
 def _lines(session: Session, vault: Vault, contact_id: int) -> tuple[Line, ...]:
@@ -500,6 +546,7 @@ class Desk:
                 can_manage=ticket.status == "claimed" and (has_it or who.supervises),
                 can_reveal=ticket.channel in PHONE_CHANNELS and (has_it or who.supervises),
                 earlier=int(earlier),
+                checkins=_checkins(s, ticket.contact_id),
             )
 
     async def attachment(self, message_id: int, index: int,

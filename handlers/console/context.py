@@ -21,6 +21,7 @@ import httpx
 from babel import Locale, negotiate_locale
 from babel.dates import format_datetime, format_timedelta
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -28,7 +29,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot import counsellors
 from bot.counsellors import Identity
-from bot.escalation import Desk, EscalationError, QueueItem
+from bot.escalation import CheckInHistory, Desk, EscalationError, QueueItem
 from bot.runtime import Runtime
 from handlers.console.canned import Canned
 from handlers.console.words import Words
@@ -243,6 +244,31 @@ class _Format:
     def at(self, moment: datetime) -> str:
         zone = self.console.runtime.hours.zone
         return format_datetime(moment.astimezone(zone), format="short", locale=self.locale)
+
+    def offer_at(self, history: CheckInHistory) -> int:
+        questionnaire = self.console.runtime.content.questionnaires.get(history.questionnaire)
+        return questionnaire.offer_at if questionnaire else 0
+
+    def trend(self, history: CheckInHistory) -> Markup:
+        """The scores of the answered check-ins as a small SVG line (no script, no library)."""
+        questionnaire = self.console.runtime.content.questionnaires.get(history.questionnaire)
+        top = sum(max(c.score for c in item.choices) for item in questionnaire.items) if questionnaire else 0
+        offer = questionnaire.offer_at if questionnaire else 0
+        points = [(i, row.score) for i, row in enumerate(history.rows) if row.score is not None]
+        top = max([top, offer, 1] + [score for _, score in points])
+        width, height, pad = 240, 60, 4
+        step = (width - 2 * pad) / max(len(history.rows) - 1, 1)
+
+        def y(score: float) -> float:
+            return round(height - pad - (height - 2 * pad) * score / top, 1)
+
+        line = " ".join(f"{round(pad + i * step, 1)},{y(score)}" for i, score in points)
+        dots = "".join(f'<circle cx="{round(pad + i * step, 1)}" cy="{y(score)}" r="3"/>' for i, score in points)
+        threshold = f'<line class="offer" x1="0" x2="{width}" y1="{y(offer)}" y2="{y(offer)}"/>' if offer else ""
+        return Markup(
+            f'<svg class="trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'role="img" aria-hidden="true">{threshold}<polyline points="{line}"/>{dots}</svg>'
+        )
 
     def language_name(self, code: str | None) -> str:
         if not code:

@@ -104,6 +104,24 @@ WORDS: dict[str, Text] = {
                       "Closed; the person was told and Sanad takes over again."),
     "released_ok": Text("console.done.released", "The conversation is back in the queue."),
     "transferred_ok": Text("console.done.transferred", "The conversation was passed to {name}."),
+    # check-ins
+    "checkins": Text("console.checkins.title", "Check-ins"),
+    "checkins_plan": Text("console.checkins.plan", "Every {days} days · {status}"),
+    "checkins_trend": Text("console.checkins.trend",
+                           "Score of the last check-ins (higher means more distress; {offer} and over: a counsellor was offered)"),
+    "checkin_plan_active": Text("console.checkins.active", "active"),
+    "checkin_plan_paused": Text("console.checkins.paused", "paused"),
+    "checkin_plan_stopped": Text("console.checkins.stopped", "stopped"),
+    "checkin_open": Text("console.checkins.status.open", "sent, waiting for answers"),
+    "checkin_reminded": Text("console.checkins.status.reminded", "reminded"),
+    "checkin_completed": Text("console.checkins.status.completed", "answered"),
+    "checkin_missed": Text("console.checkins.status.missed", "missed"),
+    "checkin_skipped": Text("console.checkins.status.skipped", "skipped"),
+    "checkin_outcome_fine": Text("console.checkins.outcome.fine", "fine"),
+    "checkin_outcome_offer": Text("console.checkins.outcome.offer", "a counsellor was offered"),
+    "checkin_outcome_critical": Text("console.checkins.outcome.critical", "danger: critical ticket"),
+    "checkin_flagged": Text("console.checkins.flagged", "{count} worrying free-text answer(s)"),
+    "checkin_score": Text("console.checkins.score", "score {score}"),
     # supervision
     "supervision": Text("console.sup.title", "Supervision"),
     "queue_length": Text("console.sup.queue_length", "Waiting now"),
@@ -164,6 +182,10 @@ class Words:
 
     def role(self, slug: str) -> str:
         return self._all.get("role_" + slug, slug)
+
+    def checkin(self, kind: str, slug: str | None) -> str:
+        """A check-in's status, outcome or plan status in words."""
+        return self._all.get(f"{kind}_{slug}", slug or "")
 
     def for_script(self) -> dict[str, str]:
         names = ("alert_title", "alert_body", "transferred_to_you", "alerts_on", "dismiss")

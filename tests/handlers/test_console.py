@@ -470,3 +470,40 @@ def test_every_word_of_the_console_is_reachable_by_its_name(runtime: Runtime) ->
     words = Words(runtime.engine.renderer, "en")
     for name, text in WORDS.items():
         assert getattr(words, name) == text.source, name  # not shadowed by a method
+
+
+@pytest.fixture
+def console_with_checkins(client: TestClient, runtime: Runtime) -> str:
+    """A person with two past check-ins (one answered with distress, one missed) who asks for a
+    counsellor; the page of their ticket."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage import CheckIn, CheckInAnswer, CheckInPlan, Contact
+
+    write(client, "session-person-09", "i want a human counsellor")
+    start = datetime(2026, 11, 1, 17, 0, tzinfo=UTC)
+    with runtime.db.session() as s:
+        contact = s.scalars(select(Contact)).one()
+        plan = CheckInPlan(contact_id=contact.id, questionnaire="wellbeing", every_days=3,
+                           time_of_day="18:00", consent_at=start)
+        s.add(plan)
+        s.flush()
+        answered = CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=start, status="completed",
+                           score=4, outcome="offer")
+        missed = CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=start + timedelta(days=3),
+                         status="missed")
+        s.add_all([answered, missed])
+        s.flush()
+        s.add(CheckInAnswer(checkin_id=answered.id, contact_id=contact.id, item="mood", flagged=True,
+                            free_text=runtime.vault.encrypt("not good")))
+    token = sign_in(client)
+    return client.post("/console/tickets/1/claim", data={"csrf": token}).text
+
+
+def test_a_counsellor_sees_the_check_in_history_and_score_trend(console_with_checkins: str) -> None:
+    page = console_with_checkins
+    assert "Check-ins" in page and "Every 3 days · active" in page
+    assert '<svg class="trend"' in page and "<polyline points=" in page
+    assert page.count('<li class="checkin ') == 2
+    assert "score 4" in page and "a counsellor was offered" in page
+    assert "1 worrying free-text answer(s)" in page
