@@ -12,7 +12,7 @@ run: install compile model  ## start Sanad on http://127.0.0.1:8000 (SQLite, in-
 	$(BIN)/sanad db upgrade
 	$(BIN)/sanad run --host 127.0.0.1 --port 8000
 
-test: install chromium compile  ## install what the tests need and run the whole suite
+test: install chromium compile model  ## install what the tests need and run the whole suite
 	$(BIN)/sanad content check
 	$(BIN)/python -m pytest
 
@@ -60,3 +60,33 @@ check: install  ## content check, lint and type check
 
 clean:
 	rm -rf $(VENV) sanad.db sanad.db-* nlu/_model .pytest_cache
+
+# ---- Rasa: the optional NLU backend (NLU_BACKEND=rasa) and the benchmark's comparison ---------
+# Rasa 3.6.21 needs Python < 3.11, so it lives in its own virtualenv under rasa/ (gitignored,
+# about 2.7 GB). `make rasa` builds it once, trains it from nlu/data when the data changed, then
+# serves the HTTP API on 127.0.0.1:5005 (Ctrl-C stops it). Then: NLU_BACKEND=rasa sanad run,
+# `pytest -m rasa`, or `python bench/nlu.py --rasa`.
+RASA_PYTHON ?= /root/.pyenv/versions/3.10.13/bin/python
+RASA_PORT   ?= 5005
+RASA_BIN    := rasa/venv/bin
+RASA_MODEL  := rasa/models/sanad.tar.gz
+RASA_ENV    := RASA_TELEMETRY_ENABLED=false RASA_CACHE_DIRECTORY=rasa/cache
+
+.PHONY: rasa rasa-install rasa-train
+
+rasa: rasa-train  ## build, train and serve Rasa 3.6.21 on 127.0.0.1:5005 (optional backend)
+	$(RASA_ENV) $(RASA_BIN)/rasa run --enable-api -i 127.0.0.1 -p $(RASA_PORT) --model $(RASA_MODEL)
+
+rasa-install: $(RASA_BIN)/rasa
+
+$(RASA_BIN)/rasa:
+	@test -x $(RASA_PYTHON) || (echo "Rasa 3.6 needs Python 3.10: set RASA_PYTHON=/path/to/python3.10"; exit 2)
+	$(RASA_PYTHON) -m venv rasa/venv
+	$(RASA_BIN)/python -m pip install --quiet --upgrade "pip<24"
+	$(RASA_BIN)/python -m pip install --quiet "rasa==3.6.21"
+
+rasa-train: $(RASA_MODEL)
+
+$(RASA_MODEL): $(RASA_BIN)/rasa nlu/rasa/config.yml $(shell find nlu/data -name '*.yml' 2>/dev/null)
+	$(RASA_ENV) $(RASA_BIN)/rasa train nlu --nlu nlu/data --config nlu/rasa/config.yml \
+		--out rasa/models --fixed-model-name sanad

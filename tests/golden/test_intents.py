@@ -28,7 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "asylum": {"fr": "comment demander l'asile au HCR", "ar": "كيف أطلب اللجوء عند المفوضية", "en": "how do i apply for asylum with unhcr"},
     "residence_papers": {"fr": "j'ai perdu ma carte de séjour", "ar": "ضاعت مني بطاقة الإقامة", "en": "i lost my residence card"},
     "arrest_detention": {"fr": "la police a arrêté mon frère hier", "ar": "الشرطة اعتقلت أخي البارحة", "en": "the police arrested my brother yesterday"},
-    "child_protection": {"fr": "un enfant de 12 ans dort seul dans la rue", "ar": "طفل عمره 12 سنة ينام وحده في الشارع", "en": "a 12 year old child is sleeping alone in the street"},
+    "child_protection": {"fr": "comment protéger un enfant migrant non accompagné", "ar": "كيف أحمي طفلاً مهاجراً بدون عائلة", "en": "how can an unaccompanied migrant child get protection"},
     "violence_women": {"fr": "mon mari me frappe", "ar": "زوجي يضربني", "en": "my husband beats me"},
     "trafficking": {"fr": "mon patron a pris mon passeport et je ne peux pas partir", "ar": "المشغل أخذ جواز سفري ولا أستطيع المغادرة", "en": "my boss took my passport and i cannot leave"},
     "disability": {"fr": "mon fils est handicapé, il est en fauteuil roulant", "ar": "ابني معاق ويستعمل كرسي متحرك", "en": "my son is disabled and uses a wheelchair"},
