@@ -44,8 +44,9 @@ PASSWORD = secrets.token_urlsafe(16)
 
 def stand_in(text: str) -> Parse:
     """Every message critical, in English: measures everything but the model."""
-    return Parse(text, "en", 1.0, "psychosocial", 1.0, risk="critical", language_sure=True,
-                 understood=True)
+    return Parse(
+        text, "en", 1.0, "psychosocial", 1.0, risk="critical", language_sure=True, understood=True
+    )
 
 
 def free_port() -> int:
@@ -60,12 +61,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def measure(url: str, messages: int, warmup: int) -> tuple[list[float], list[float]]:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as console, \
-            httpx.AsyncClient(base_url=url, timeout=30) as people:
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=30) as console,
+        httpx.AsyncClient(base_url=url, timeout=30) as people,
+    ):
         page = await console.get("/console/login")
         token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-        signed_in = await console.post("/console/login", follow_redirects=True,
-                                       data={"csrf": token, "name": "bench", "password": PASSWORD})
+        signed_in = await console.post(
+            "/console/login",
+            follow_redirects=True,
+            data={"csrf": token, "name": "bench", "password": PASSWORD},
+        )
         if signed_in.url.path != "/console/":
             raise SystemExit("could not sign in to the console")
         events: asyncio.Queue[tuple[float, dict[str, object]]] = asyncio.Queue()
@@ -85,8 +91,12 @@ async def measure(url: str, messages: int, warmup: int) -> tuple[list[float], li
         to_alert: list[float] = []
         for n in range(warmup + messages):
             start = time.perf_counter()
-            sent = asyncio.create_task(people.post("/api/webchat/messages", json={
-                "session": f"bench-person-{n:06d}", "text": CRITICAL}))
+            sent = asyncio.create_task(
+                people.post(
+                    "/api/webchat/messages",
+                    json={"session": f"bench-person-{n:06d}", "text": CRITICAL},
+                )
+            )
             ticket_at = alert_at = None
             while ticket_at is None or alert_at is None:
                 at, event = await asyncio.wait_for(events.get(), 30)
@@ -110,29 +120,47 @@ def main() -> int:
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--redis", help="Redis URL (default: the in-process store)")
     parser.add_argument("--content", type=Path, default=ROOT / "content")
-    parser.add_argument("--stand-in-nlu", action="store_true",
-                        help="skip the model: every message is critical")
+    parser.add_argument(
+        "--stand-in-nlu", action="store_true", help="skip the model: every message is critical"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sanad-bench-") as tmp:
         settings = replace(
-            Settings.load(), database_url=args.database or f"sqlite:///{tmp}/bench.db",
-            redis_url=args.redis, content_dir=args.content, opening_hours="always",
-            secret_key=secrets.token_urlsafe(32), data_key=secrets.token_urlsafe(32))
-        runtime = Runtime.create(settings, parse=stand_in if args.stand_in_nlu else None,
-                                 migrate=True, key_file=Path(tmp) / "key")
+            Settings.load(),
+            database_url=args.database or f"sqlite:///{tmp}/bench.db",
+            redis_url=args.redis,
+            content_dir=args.content,
+            opening_hours="always",
+            secret_key=secrets.token_urlsafe(32),
+            data_key=secrets.token_urlsafe(32),
+        )
+        runtime = Runtime.create(
+            settings,
+            parse=stand_in if args.stand_in_nlu else None,
+            migrate=True,
+            key_file=Path(tmp) / "key",
+        )
         with runtime.db.session() as s:
             counsellors.add(s, "bench", ["fr", "ar", "en"], "counsellor", PASSWORD)
         port = free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port,
-                                               log_level="warning", access_log=False))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(runtime),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                access_log=False,
+            )
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:
             time.sleep(0.02)
         try:
-            to_ticket, to_alert = asyncio.run(measure(f"http://127.0.0.1:{port}", args.messages,
-                                                      args.warmup))
+            to_ticket, to_alert = asyncio.run(
+                measure(f"http://127.0.0.1:{port}", args.messages, args.warmup)
+            )
         finally:
             server.should_exit = True
             thread.join(10)
@@ -140,11 +168,15 @@ def main() -> int:
     store = "Redis" if args.redis else "in-process store"
     database = runtime.db.engine.dialect.name
     nlu = "stand-in NLU" if args.stand_in_nlu else "real NLU"
-    print(f"Escalation latency, critical message in -> console stream "
-          f"(n={len(to_ticket)}, {database}, {store}, {nlu}):")
+    print(
+        f"Escalation latency, critical message in -> console stream "
+        f"(n={len(to_ticket)}, {database}, {store}, {nlu}):"
+    )
     for label, values in (("ticket event", to_ticket), ("alert event", to_alert)):
-        print(f"  {label:13} p50 {statistics.median(values):7.1f} ms   "
-              f"p99 {percentile(values, 0.99):7.1f} ms   max {max(values):7.1f} ms")
+        print(
+            f"  {label:13} p50 {statistics.median(values):7.1f} ms   "
+            f"p99 {percentile(values, 0.99):7.1f} ms   max {max(values):7.1f} ms"
+        )
     return 0
 
 

@@ -50,7 +50,9 @@ def create_app(runtime: Runtime) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         for adapter in adapters:
             await adapter.start()
-        workers = [asyncio.create_task(work(), name=name) for name, work in runtime.workers().items()]
+        workers = [
+            asyncio.create_task(work(), name=name) for name, work in runtime.workers().items()
+        ]
         try:
             yield
         finally:
@@ -68,7 +70,9 @@ def create_app(runtime: Runtime) -> Starlette:
     ]
     for adapter in adapters:
         routes.extend(adapter.routes())
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(GZipMiddleware, minimum_size=1024)])
+    app = Starlette(
+        routes=routes, lifespan=lifespan, middleware=[Middleware(GZipMiddleware, minimum_size=1024)]
+    )
     app.state.runtime = runtime
     return app
 

@@ -43,19 +43,34 @@ CHOICE_FIELDS = {"id", "label", "score", "outcome"}
 
 SUBSCRIBED = Plural(
     "checkin.subscribed",
-    "Done. Your first check-in will come on {when}, then every day. Write “stop” at any time to stop them.",
-    "Done. Your first check-in will come on {when}, then every {days} days. Write “stop” at any time to stop them.",
+    "Done. Your first check-in will come on {when}, then every day. Write “stop” at any time "
+    "to stop them.",
+    "Done. Your first check-in will come on {when}, then every {days} days. Write “stop” at "
+    "any time to stop them.",
     "days",
 )
-NOT_SUBSCRIBED = Text("checkin.not_subscribed",
-                      "You do not receive check-ins, so there is nothing to stop. You can still write to me at any time.")
-STOPPED = Text("checkin.stopped", "Check-ins are stopped: you will not receive any more. Your past answers are erased after 6 months, or at once if you write “delete my data”.")
-PAUSED = Text("checkin.paused", "Check-ins are paused. Write “resume check-ins” or use the menu to start them again.")
+NOT_SUBSCRIBED = Text(
+    "checkin.not_subscribed",
+    "You do not receive check-ins, so there is nothing to stop. You can still write to me at "
+    "any time.",
+)
+STOPPED = Text(
+    "checkin.stopped",
+    "Check-ins are stopped: you will not receive any more. Your past answers are erased after "
+    "6 months, or at once if you write “delete my data”.",
+)
+PAUSED = Text(
+    "checkin.paused",
+    "Check-ins are paused. Write “resume check-ins” or use the menu to start them again.",
+)
 RESUMED = Text("checkin.resumed", "Check-ins are on again. The next one will come on {when}.")
 BACK = Text("checkin.back", "Back to your check-in:")
 REASK = Text("checkin.reask", "Please answer with the number of one of the options:")
-MISSING_CHOICE = Text("checkin.missing_choice",
-                      "I need the frequency and the time of day for your check-ins: write “check-ins” to start again.")
+MISSING_CHOICE = Text(
+    "checkin.missing_choice",
+    "I need the frequency and the time of day for your check-ins: write “check-ins” to start "
+    "again.",
+)
 
 
 # --- questionnaires (content/checkins/*.yml) -------------------------------------------------
@@ -100,7 +115,9 @@ class Questionnaire:
 
     def question(self, index: int) -> Reply:
         item = self.items[index]
-        return Reply(item.ask, tuple(Option(item.option_id(self.name, c), c.label) for c in item.choices))
+        return Reply(
+            item.ask, tuple(Option(item.option_id(self.name, c), c.label) for c in item.choices)
+        )
 
 
 def load_questionnaires(directory: Path) -> dict[str, Questionnaire]:
@@ -124,7 +141,9 @@ def load_questionnaires(directory: Path) -> dict[str, Questionnaire]:
 
 def _questionnaire(path: Path, data: object, problems: list[str]) -> Questionnaire | None:
     if not isinstance(data, dict) or not isinstance(data.get("checkin"), str):
-        problems.append(f"{path}: expected `checkin: <name>`, `intro`, `items`, `thanks`, `reminder`")
+        problems.append(
+            f"{path}: expected `checkin: <name>`, `intro`, `items`, `thanks`, `reminder`"
+        )
         return None
     name = data["checkin"]
     unknown = set(data) - QUESTIONNAIRE_FIELDS
@@ -151,24 +170,39 @@ def _questionnaire(path: Path, data: object, problems: list[str]) -> Questionnai
         choices: list[Choice] = []
         for option in raw.get("options") or []:
             if not isinstance(option, dict) or set(option) - CHOICE_FIELDS or not option.get("id"):
-                problems.append(f"{path}: item {item_id}: each option has id, label, score (and outcome)")
+                problems.append(
+                    f"{path}: item {item_id}: each option has id, label, score (and outcome)"
+                )
                 continue
             outcome = option.get("outcome")
             if outcome is not None and outcome not in OUTCOMES:
-                problems.append(f"{path}: item {item_id}: outcome must be one of {', '.join(OUTCOMES)}")
-            choices.append(Choice(
-                str(option["id"]),
-                text(f"item {item_id} option {option['id']}", option.get("label"),
-                     f"checkin.{name}.{item_id}.{option['id']}"),
-                int(option.get("score", 0)),
-                outcome,
-            ))
+                problems.append(
+                    f"{path}: item {item_id}: outcome must be one of {', '.join(OUTCOMES)}"
+                )
+            choices.append(
+                Choice(
+                    str(option["id"]),
+                    text(
+                        f"item {item_id} option {option['id']}",
+                        option.get("label"),
+                        f"checkin.{name}.{item_id}.{option['id']}",
+                    ),
+                    int(option.get("score", 0)),
+                    outcome,
+                )
+            )
         if len(choices) < 2:
             problems.append(f"{path}: item {item_id}: give at least two options")
         if len(choices) > 8:
             problems.append(f"{path}: item {item_id}: at most 8 options (phone keypad: 1 to 8)")
-        items.append(Item(item_id, text(f"item {item_id}", raw.get("ask"), f"checkin.{name}.{item_id}"),
-                          tuple(choices), bool(raw.get("safety", False))))
+        items.append(
+            Item(
+                item_id,
+                text(f"item {item_id}", raw.get("ask"), f"checkin.{name}.{item_id}"),
+                tuple(choices),
+                bool(raw.get("safety", False)),
+            )
+        )
     if not any(item.safety for item in items):
         problems.append(f"{path}: a check-in must have a safety item (`safety: true`)")
     safety_outcomes = {c.outcome for item in items if item.safety for c in item.choices}
@@ -186,7 +220,9 @@ def _questionnaire(path: Path, data: object, problems: list[str]) -> Questionnai
         file=path,
     )
     if result.offer_at <= 0:
-        problems.append(f"{path}: `offer_at` (the score from which a counsellor is offered) must be > 0")
+        problems.append(
+            f"{path}: `offer_at` (the score from which a counsellor is offered) must be > 0"
+        )
     return result if len(problems) == before else None
 
 
@@ -204,7 +240,8 @@ def next_occurrence(after: datetime, time_of_day: str, zone: ZoneInfo) -> dateti
 
 
 def following(due: datetime, every_days: int, now: datetime) -> datetime:
-    """The next due time after `now` on the plan's rhythm (periods missed while down are skipped)."""
+    """The next due time after `now` on the plan's rhythm (periods missed while down are
+    skipped)."""
     step = timedelta(days=every_days)
     nxt = due + step
     if nxt <= now:
@@ -236,9 +273,14 @@ class CheckinSettings:
 class Checkins:
     """Check-in operations inside a turn (sync, in the turn's transaction)."""
 
-    def __init__(self, questionnaires: dict[str, Questionnaire], zone: ZoneInfo,
-                 settings: CheckinSettings, normalise: Callable[[str], str],
-                 label_of: Callable[[str, Text], str]) -> None:
+    def __init__(
+        self,
+        questionnaires: dict[str, Questionnaire],
+        zone: ZoneInfo,
+        settings: CheckinSettings,
+        normalise: Callable[[str], str],
+        label_of: Callable[[str, Text], str],
+    ) -> None:
         self.questionnaires, self.zone, self.settings = questionnaires, zone, settings
         self.normalise, self.label_of = normalise, label_of
 
@@ -250,21 +292,37 @@ class Checkins:
         return session.scalar(select(CheckInPlan).where(CheckInPlan.contact_id == contact.id))
 
     def open_checkin(self, session: Session, contact: Contact) -> CheckIn | None:
-        return session.scalar(select(CheckIn).where(CheckIn.contact_id == contact.id,
-                                                    CheckIn.status.in_(OPEN)).order_by(CheckIn.id.desc()))
+        return session.scalar(
+            select(CheckIn)
+            .where(CheckIn.contact_id == contact.id, CheckIn.status.in_(OPEN))
+            .order_by(CheckIn.id.desc())
+        )
 
     # actions named in content/flows/checkin.yml
 
-    def subscribe(self, session: Session, contact: Contact, slots: dict[str, str], now: datetime) -> Done:
+    def subscribe(
+        self, session: Session, contact: Contact, slots: dict[str, str], now: datetime
+    ) -> Done:
         every, at = slots.pop("every_days", None), slots.pop("checkin_time", None)
         if not every or not at:
             return Done([Reply(MISSING_CHOICE)])
         plan = self.plan_of(session, contact)
         if plan is None:
-            plan = CheckInPlan(contact_id=contact.id, questionnaire=self.settings.questionnaire,
-                               every_days=int(every), time_of_day=at, consent_at=now, created_at=now)
+            plan = CheckInPlan(
+                contact_id=contact.id,
+                questionnaire=self.settings.questionnaire,
+                every_days=int(every),
+                time_of_day=at,
+                consent_at=now,
+                created_at=now,
+            )
             session.add(plan)
-        plan.every_days, plan.time_of_day, plan.status, plan.consent_at = int(every), at, "active", now
+        plan.every_days, plan.time_of_day, plan.status, plan.consent_at = (
+            int(every),
+            at,
+            "active",
+            now,
+        )
         plan.next_due_at, plan.missed_in_row = next_occurrence(now, at, self.zone), 0
         when = plan.next_due_at.astimezone(self.zone)
         return Done([Reply(SUBSCRIBED.with_params(when=when, days=plan.every_days))])
@@ -307,14 +365,30 @@ class Checkins:
     def opening(self, session: Session, checkin: CheckIn) -> list[Reply]:
         """The check-in's introduction and first question."""
         questionnaire = self.questionnaire_of(session, checkin)
-        return [Reply(questionnaire.intro.with_params(count=len(questionnaire.items))), questionnaire.question(0)]
+        return [
+            Reply(questionnaire.intro.with_params(count=len(questionnaire.items))),
+            questionnaire.question(0),
+        ]
 
     def current_question(self, session: Session, checkin: CheckIn) -> list[Reply]:
         questionnaire = self.questionnaire_of(session, checkin)
-        return [Reply(BACK), questionnaire.question(min(checkin.item, len(questionnaire.items) - 1))]
+        return [
+            Reply(BACK),
+            questionnaire.question(min(checkin.item, len(questionnaire.items) - 1)),
+        ]
 
-    def answer(self, session: Session, checkin: CheckIn, text: str, option: str | None,
-               language: str, risky: bool, slots: dict[str, str], vault: Vault, now: datetime) -> Done:
+    def answer(
+        self,
+        session: Session,
+        checkin: CheckIn,
+        text: str,
+        option: str | None,
+        language: str,
+        risky: bool,
+        slots: dict[str, str],
+        vault: Vault,
+        now: datetime,
+    ) -> Done:
         plan = session.get(CheckInPlan, checkin.plan_id)
         questionnaire = self.questionnaires.get(plan.questionnaire if plan else "") or self.default
         item = questionnaire.items[min(checkin.item, len(questionnaire.items) - 1)]
@@ -325,11 +399,26 @@ class Checkins:
                 slots["_reask"] = key
                 return Done([Reply(REASK), questionnaire.question(checkin.item)])
             # Twice not an option: keep the words, flagged for a counsellor when they are risky.
-            session.add(CheckInAnswer(checkin_id=checkin.id, contact_id=checkin.contact_id, item=item.id,
-                                      free_text=vault.encrypt(text), flagged=risky, created_at=now))
+            session.add(
+                CheckInAnswer(
+                    checkin_id=checkin.id,
+                    contact_id=checkin.contact_id,
+                    item=item.id,
+                    free_text=vault.encrypt(text),
+                    flagged=risky,
+                    created_at=now,
+                )
+            )
         else:
-            session.add(CheckInAnswer(checkin_id=checkin.id, contact_id=checkin.contact_id, item=item.id,
-                                      value=choice.score, created_at=now))
+            session.add(
+                CheckInAnswer(
+                    checkin_id=checkin.id,
+                    contact_id=checkin.contact_id,
+                    item=item.id,
+                    value=choice.score,
+                    created_at=now,
+                )
+            )
             if choice.outcome == "critical":
                 return self._finish(session, checkin, plan, questionnaire, now, "critical")
         slots.pop("_reask", None)
@@ -338,10 +427,13 @@ class Checkins:
             return Done([questionnaire.question(checkin.item)])
         return self._finish(session, checkin, plan, questionnaire, now, None)
 
-    def _choice(self, questionnaire: Questionnaire, item: Item, text: str, option: str | None,
-                language: str) -> Choice | None:
+    def _choice(
+        self, questionnaire: Questionnaire, item: Item, text: str, option: str | None, language: str
+    ) -> Choice | None:
         if option is not None:
-            return next((c for c in item.choices if item.option_id(questionnaire.name, c) == option), None)
+            return next(
+                (c for c in item.choices if item.option_id(questionnaire.name, c) == option), None
+            )
         typed = self.normalise(text)
         if typed.isdigit() and 1 <= int(typed) <= len(item.choices):
             return item.choices[int(typed) - 1]
@@ -351,16 +443,32 @@ class Checkins:
                 return choice
         return None
 
-    def _finish(self, session: Session, checkin: CheckIn, plan: CheckInPlan | None,
-                questionnaire: Questionnaire, now: datetime, outcome: str | None) -> Done:
-        values = session.scalars(select(CheckInAnswer.value).where(
-            CheckInAnswer.checkin_id == checkin.id, CheckInAnswer.value.is_not(None))).all()
+    def _finish(
+        self,
+        session: Session,
+        checkin: CheckIn,
+        plan: CheckInPlan | None,
+        questionnaire: Questionnaire,
+        now: datetime,
+        outcome: str | None,
+    ) -> Done:
+        values = session.scalars(
+            select(CheckInAnswer.value).where(
+                CheckInAnswer.checkin_id == checkin.id, CheckInAnswer.value.is_not(None)
+            )
+        ).all()
         checkin.score = sum(v for v in values if v is not None)
-        flagged = session.scalar(select(func.count()).where(CheckInAnswer.checkin_id == checkin.id,
-                                                            CheckInAnswer.flagged.is_(True)))
+        flagged = session.scalar(
+            select(func.count()).where(
+                CheckInAnswer.checkin_id == checkin.id, CheckInAnswer.flagged.is_(True)
+            )
+        )
         if outcome is None:
-            offer = checkin.score >= questionnaire.offer_at or bool(flagged) or self._chose_offer(
-                session, checkin, questionnaire)
+            offer = (
+                checkin.score >= questionnaire.offer_at
+                or bool(flagged)
+                or self._chose_offer(session, checkin, questionnaire)
+            )
             outcome = "offer" if offer else "fine"
         checkin.status, checkin.completed_at, checkin.outcome = "completed", now, outcome
         if plan is not None:
@@ -372,9 +480,14 @@ class Checkins:
             replies.append(Reply(Answer(questionnaire.resources)))
         return Done(replies, goto="system.offer_counsellor" if outcome == "offer" else None)
 
-    def _chose_offer(self, session: Session, checkin: CheckIn, questionnaire: Questionnaire) -> bool:
-        answers = session.execute(select(CheckInAnswer.item, CheckInAnswer.value).where(
-            CheckInAnswer.checkin_id == checkin.id)).all()
+    def _chose_offer(
+        self, session: Session, checkin: CheckIn, questionnaire: Questionnaire
+    ) -> bool:
+        answers = session.execute(
+            select(CheckInAnswer.item, CheckInAnswer.value).where(
+                CheckInAnswer.checkin_id == checkin.id
+            )
+        ).all()
         for item_id, value in answers:
             item = next((i for i in questionnaire.items if i.id == item_id), None)
             if item and any(c.outcome == "offer" and c.score == value for c in item.choices):
@@ -397,10 +510,15 @@ class Tick:
 class Scheduler:
     """Sends due check-ins, reminders, and closes missed ones; safe with many workers."""
 
-    def __init__(self, db: Database, outbox: Outbox, checkins: Checkins,
-                 clock: Callable[[], datetime],
-                 open_ticket: Callable[[Session, int, datetime], ConsoleEvent | None],
-                 publish: Callable[[ConsoleEvent], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        checkins: Checkins,
+        clock: Callable[[], datetime],
+        open_ticket: Callable[[Session, int, datetime], ConsoleEvent | None],
+        publish: Callable[[ConsoleEvent], Awaitable[None]],
+    ) -> None:
         self.db, self.outbox, self.checkins, self.clock = db, outbox, checkins, clock
         self.open_ticket, self.publish = open_ticket, publish
 
@@ -421,16 +539,26 @@ class Scheduler:
         with self.db.session() as session:
             old = select(CheckIn.id).where(CheckIn.due_at < limit, CheckIn.status.not_in(OPEN))
             session.execute(delete(CheckInAnswer).where(CheckInAnswer.checkin_id.in_(old)))
-            session.execute(delete(CheckIn).where(CheckIn.due_at < limit, CheckIn.status.not_in(OPEN)))
-            session.execute(delete(CheckInPlan).where(CheckInPlan.status == "stopped",
-                                                      CheckInPlan.updated_at < limit))
+            session.execute(
+                delete(CheckIn).where(CheckIn.due_at < limit, CheckIn.status.not_in(OPEN))
+            )
+            session.execute(
+                delete(CheckInPlan).where(
+                    CheckInPlan.status == "stopped", CheckInPlan.updated_at < limit
+                )
+            )
 
     def _start_due(self, tick: Tick) -> None:
         now, settings = self.clock(), self.checkins.settings
         with self.db.session() as session:
-            plans = session.scalars(self._locked(
-                select(CheckInPlan).where(CheckInPlan.status == "active", CheckInPlan.next_due_at <= now)
-                .order_by(CheckInPlan.next_due_at).limit(100))).all()
+            plans = session.scalars(
+                self._locked(
+                    select(CheckInPlan)
+                    .where(CheckInPlan.status == "active", CheckInPlan.next_due_at <= now)
+                    .order_by(CheckInPlan.next_due_at)
+                    .limit(100)
+                )
+            ).all()
             for plan in plans:
                 due = plan.next_due_at or now
                 plan.next_due_at = following(due, plan.every_days, now)
@@ -442,26 +570,48 @@ class Scheduler:
                     previous.status = "missed"
                     plan.missed_in_row += 1
                 if now - due > settings.stale_after:  # after downtime: skip, do not burst
-                    session.add(CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=due, status="skipped"))
+                    session.add(
+                        CheckIn(
+                            plan_id=plan.id, contact_id=contact.id, due_at=due, status="skipped"
+                        )
+                    )
                     tick.skipped += 1
                     continue
                 # On the phone line nothing can be sent: the check-in waits (sent_at empty) and
                 # is asked, on the keypad, when the person next calls.
                 by_phone = contact.channel == "voice"
-                checkin = CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=due, status="open",
-                                  item=0, sent_at=None if by_phone else now)
+                checkin = CheckIn(
+                    plan_id=plan.id,
+                    contact_id=contact.id,
+                    due_at=due,
+                    status="open",
+                    item=0,
+                    sent_at=None if by_phone else now,
+                )
                 session.add(checkin)
                 session.flush()
                 if not by_phone:
-                    self.outbox.enqueue(session, contact, self.checkins.opening(session, checkin),
-                                        contact.language or "fr", proactive=True, template="checkin")
+                    self.outbox.enqueue(
+                        session,
+                        contact,
+                        self.checkins.opening(session, checkin),
+                        contact.language or "fr",
+                        proactive=True,
+                        template="checkin",
+                    )
                 tick.sent += 1
 
     def _remind(self, tick: Tick) -> None:
         now = self.clock()
         with self.db.session() as session:
-            rows = session.scalars(self._locked(select(CheckIn).where(
-                CheckIn.status == "open", CheckIn.sent_at <= now - self.checkins.settings.reminder_after))).all()
+            rows = session.scalars(
+                self._locked(
+                    select(CheckIn).where(
+                        CheckIn.status == "open",
+                        CheckIn.sent_at <= now - self.checkins.settings.reminder_after,
+                    )
+                )
+            ).all()
             for checkin in rows:
                 contact = session.get(Contact, checkin.contact_id)
                 if contact is None:
@@ -469,16 +619,27 @@ class Scheduler:
                 questionnaire = self.checkins.questionnaire_of(session, checkin)
                 checkin.status, checkin.reminded_at = "reminded", now
                 if contact.channel != "voice":  # a caller cannot be written to
-                    self.outbox.enqueue(session, contact, [Reply(questionnaire.reminder),
-                                                           questionnaire.question(checkin.item)],
-                                        contact.language or "fr", proactive=True, template="checkin")
+                    self.outbox.enqueue(
+                        session,
+                        contact,
+                        [Reply(questionnaire.reminder), questionnaire.question(checkin.item)],
+                        contact.language or "fr",
+                        proactive=True,
+                        template="checkin",
+                    )
                 tick.reminded += 1
 
     def _close_missed(self, tick: Tick) -> None:
         now, settings = self.clock(), self.checkins.settings
         with self.db.session() as session:
-            rows = session.scalars(self._locked(select(CheckIn).where(
-                CheckIn.status == "reminded", CheckIn.reminded_at <= now - settings.close_after))).all()
+            rows = session.scalars(
+                self._locked(
+                    select(CheckIn).where(
+                        CheckIn.status == "reminded",
+                        CheckIn.reminded_at <= now - settings.close_after,
+                    )
+                )
+            ).all()
             for checkin in rows:
                 checkin.status = "missed"
                 tick.missed += 1
@@ -510,10 +671,15 @@ class Scheduler:
 
 
 def conversation_for(session: Session, contact_id: int, now: datetime) -> Conversation:
-    conversation = session.scalar(select(Conversation).where(
-        Conversation.contact_id == contact_id, Conversation.state != "closed").order_by(Conversation.id.desc()))
+    conversation = session.scalar(
+        select(Conversation)
+        .where(Conversation.contact_id == contact_id, Conversation.state != "closed")
+        .order_by(Conversation.id.desc())
+    )
     if conversation is None:
-        conversation = Conversation(contact_id=contact_id, state="bot", started_at=now, updated_at=now)
+        conversation = Conversation(
+            contact_id=contact_id, state="bot", started_at=now, updated_at=now
+        )
         session.add(conversation)
         session.flush()
     return conversation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
@@ -48,8 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run only the background loops (outbox, check-ins)")
     worker.set_defaults(func=cmd_worker)
 
-    chat = sub.add_parser("chat", help="chat in the terminal (--jsonl: scripted, one JSON line each)")
-    chat.add_argument("--jsonl", action="store_true", help="read inputs from stdin, print JSON lines")
+    chat = sub.add_parser(
+        "chat", help="chat in the terminal (--jsonl: scripted, one JSON line each)"
+    )
+    chat.add_argument(
+        "--jsonl", action="store_true", help="read inputs from stdin, print JSON lines"
+    )
     chat.add_argument("--database", help="database URL (default: a fresh temporary database)")
     chat.add_argument("--channel", default="webchat", help="channel to simulate (default webchat)")
     chat.set_defaults(func=cmd_chat)
@@ -63,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--content-dir", type=Path, help="default: SANAD_CONTENT_DIR or ./content")
     check.set_defaults(func=cmd_content_check)
 
-    keygen = sub.add_parser("keygen", help="print a new random secret for SANAD_SECRET_KEY / SANAD_DATA_KEY")
+    keygen = sub.add_parser(
+        "keygen", help="print a new random secret for SANAD_SECRET_KEY / SANAD_DATA_KEY"
+    )
     keygen.set_defaults(func=cmd_keygen)
 
     from nlu import cli as nlu_cli
@@ -109,8 +116,10 @@ def cmd_worker(_: argparse.Namespace) -> int:
         for adapter in adapters:
             await adapter.start()
         tasks = [asyncio.create_task(loop(), name=name) for name, loop in runtime.workers().items()]
-        print(f"Sanad worker running: {', '.join(t.get_name() for t in tasks)}. Stop it with Ctrl+C.",
-              flush=True)
+        print(
+            f"Sanad worker running: {', '.join(t.get_name() for t in tasks)}. Stop it with Ctrl+C.",
+            flush=True,
+        )
         try:
             await asyncio.gather(*tasks)
         finally:
@@ -120,10 +129,8 @@ def cmd_worker(_: argparse.Namespace) -> int:
                 await adapter.stop()
             await runtime.aclose()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(work())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -190,14 +197,17 @@ async def _chat_jsonl(runtime, stdin: TextIO, stdout: TextIO, channel: str) -> N
             stdout.flush()
             continue
         result = await runtime.engine.handle(
-            Inbound(channel=inbound_channel, sender=contact, text=text, option=option))
+            Inbound(channel=inbound_channel, sender=contact, text=text, option=option)
+        )
         out = {
             "contact": contact,
             "language": result.language,
             "intent": result.parse.intent if result.parse else None,
             "risk": result.parse.risk if result.parse else "none",
             "state": result.state,
-            "replies": [renderer.render(r, result.language, caps).to_dict() for r in result.replies],
+            "replies": [
+                renderer.render(r, result.language, caps).to_dict() for r in result.replies
+            ],
             "ticket": result.ticket.to_dict() if result.ticket else None,
         }
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

@@ -13,7 +13,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 
-from nlu.types import INTENTS
 from bot.checkins import Questionnaire, load_questionnaires
 from bot.dialogue import ACTIONS, CONDITIONS, REQUIRED_NODES
 from bot.directory import Directory
@@ -23,12 +22,16 @@ from bot.flows import Flows, load_flows
 from bot.i18n import SOURCE_LANGUAGE, Catalogs, po_path, read_catalog
 from bot.knowledge import MAX_TEXT, MAX_VOICE, Knowledge
 from bot.render import Renderer
+from nlu.types import INTENTS
 
 FACTS = Path("sources") / "FACTS.md"
 REPORT = Path("sources") / "report-programme5.txt"
 TEMPLATE = Path("locales") / "sanad.pot"
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s)>\]]+|\b[\w-]+(?:\.[\w-]+)*\.(?:ma|org|com|net|int|fr)\b[^\s)>\]]*", re.I)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s)>\]]+|\b[\w-]+(?:\.[\w-]+)*\.(?:ma|org|com|net|int|fr)\b[^\s)>\]]*",
+    re.I,
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # Digit groups joined by one separator ("05 37 54 54 00", "2 5 1 1", "18,000", "514-65").
 _NUMBER = re.compile(r"\+?\d+(?:[ .,\-\u00a0]\d+)*")
@@ -78,8 +81,9 @@ def _load(content_dir: Path) -> tuple[Content | None, list[str]]:
     codes = list(catalogs.languages)
     knowledge = attempt(lambda: Knowledge.load(content_dir, codes))
     directory = attempt(lambda: Directory.load(content_dir / "directory.yml"))
-    flows = attempt(lambda: load_flows(content_dir / "flows", INTENTS, ACTIONS, REQUIRED_NODES,
-                                               CONDITIONS))
+    flows = attempt(
+        lambda: load_flows(content_dir / "flows", INTENTS, ACTIONS, REQUIRED_NODES, CONDITIONS)
+    )
     questionnaires = attempt(lambda: load_questionnaires(content_dir / "checkins"))
     if knowledge is None or directory is None or flows is None or questionnaires is None:
         return None, problems
@@ -90,8 +94,11 @@ def _load(content_dir: Path) -> tuple[Content | None, list[str]]:
     problems += _check_directory(directory, flows, verified)
     problems += _check_contacts_in_answers(knowledge, verified)
     for questionnaire in questionnaires.values():
-        if questionnaire.resources and questionnaire.resources not in knowledge.keys():
-            problems.append(f"{questionnaire.file}: resources: answer {questionnaire.resources!r} does not exist")
+        if questionnaire.resources and questionnaire.resources not in knowledge.keys():  # noqa: SIM118 - a method, not a dict
+            problems.append(
+                f"{questionnaire.file}: resources: answer {questionnaire.resources!r} does not "
+                f"exist"
+            )
     return Content(content_dir, catalogs, knowledge, directory, flows, questionnaires), problems
 
 
@@ -117,16 +124,20 @@ def _check_answers(knowledge: Knowledge, flows: Flows, codes: list[str]) -> list
                 continue
             where = f"{entry.file}: {key}"
             if len(entry.text) > MAX_TEXT:
-                problems.append(f"{where}: text is {len(entry.text)} characters (at most {MAX_TEXT}); "
-                                "split it into steps with options")
+                problems.append(
+                    f"{where}: text is {len(entry.text)} characters (at most {MAX_TEXT}); "
+                    "split it into steps with options"
+                )
             if entry.short and len(entry.short) > len(entry.text):
                 problems.append(f"{where}: `short` is longer than `text`")
             if len(entry.voice) > MAX_VOICE:
-                problems.append(f"{where}: voice is {len(entry.voice)} characters (at most {MAX_VOICE})")
+                problems.append(
+                    f"{where}: voice is {len(entry.voice)} characters (at most {MAX_VOICE})"
+                )
             if _URL.search(entry.voice) or _EMAIL.search(entry.voice):
                 problems.append(f"{where}: voice must not contain links (it is spoken)")
             if re.search(r"\d{3,}", entry.voice):
-                problems.append(f"{where}: voice: write numbers digit by digit (\"2 5 1 1\")")
+                problems.append(f'{where}: voice: write numbers digit by digit ("2 5 1 1")')
             for source in entry.sources:
                 if not re.search(r"\b(report|FACTS)\b", source):
                     problems.append(f"{where}: source {source!r} must cite the report or FACTS.md")
@@ -136,13 +147,18 @@ def _check_answers(knowledge: Knowledge, flows: Flows, codes: list[str]) -> list
             if reference is None:
                 reference = names
             elif names != reference:
-                problems.append(f"{where}: placeholders {sorted(names)} differ from other languages "
-                                f"{sorted(reference)}")
+                problems.append(
+                    f"{where}: placeholders {sorted(names)} differ from other languages "
+                    f"{sorted(reference)}"
+                )
     return problems
 
 
 def _check_catalogs(
-    content_dir: Path, flows: Flows, questionnaires: dict[str, Questionnaire], codes: list[str],
+    content_dir: Path,
+    flows: Flows,
+    questionnaires: dict[str, Questionnaire],
+    codes: list[str],
     verified: _VerifiedContacts,
 ) -> list[str]:
     problems: list[str] = []
@@ -152,11 +168,16 @@ def _check_catalogs(
         from babel.messages.pofile import read_po
 
         with template_path.open("rb") as handle:
-            template = [(m.context, m.id[0] if isinstance(m.id, tuple) else str(m.id))
-                        for m in read_po(handle) if m.id]
+            template = [
+                (m.context, m.id[0] if isinstance(m.id, tuple) else str(m.id))
+                for m in read_po(handle)
+                if m.id
+            ]
     for text in flows.texts():
         if len(text.source) > MAX_TEXT:
-            problems.append(f"{_flow_file(flows, text)}: {text.ctx}: longer than {MAX_TEXT} characters")
+            problems.append(
+                f"{_flow_file(flows, text)}: {text.ctx}: longer than {MAX_TEXT} characters"
+            )
     for code in codes:
         if code == SOURCE_LANGUAGE:
             continue
@@ -166,11 +187,15 @@ def _check_catalogs(
             problems.append(f"{path}: missing: run `make messages`, then translate")
             continue
         if catalog.fuzzy:
-            problems.append(f"{path}: the catalog header is marked fuzzy, so `pybabel compile` would "
-                            "skip the whole file: review it and remove `#, fuzzy` above its header")
+            problems.append(
+                f"{path}: the catalog header is marked fuzzy, so `pybabel compile` would "
+                "skip the whole file: review it and remove `#, fuzzy` above its header"
+            )
         expected = get_plural(code).num_plurals
         if catalog.num_plurals != expected:
-            problems.append(f"{path}: Plural-Forms has {catalog.num_plurals} forms; {code} needs {expected}")
+            problems.append(
+                f"{path}: Plural-Forms has {catalog.num_plurals} forms; {code} needs {expected}"
+            )
         for text in flows.texts():
             problem = _translation_problem(catalog, text.ctx, text.source, code)
             if problem:
@@ -187,14 +212,20 @@ def _check_catalogs(
         for message in catalog:
             if message.id and isinstance(message.string, str) and message.string:
                 for detail in verified.unverified(message.string):
-                    problems.append(f"{path}: {message.context}: contact detail {detail!r} is not "
-                                    "marked verified in FACTS.md")
+                    problems.append(
+                        f"{path}: {message.context}: contact detail {detail!r} is not "
+                        "marked verified in FACTS.md"
+                    )
     return problems
 
 
 def _translation_problem(catalog: Catalog, ctx: str | None, source: str, code: str) -> str | None:
     message = catalog.get(source, context=ctx)
-    if message is None or not message.string or (isinstance(message.string, tuple) and not all(message.string)):
+    if (
+        message is None
+        or not message.string
+        or (isinstance(message.string, tuple) and not all(message.string))
+    ):
         return f"no {code} translation"
     if message.fuzzy:
         return f"the {code} translation is marked fuzzy: review it"
@@ -222,17 +253,23 @@ def _check_directory(directory: Directory, flows: Flows, verified: _VerifiedCont
     offers = {offer for service in directory.services for offer in service.offers}
     for node in flows.nodes.values():
         if node.directory and node.directory not in offers:
-            problems.append(f"{node.file}: node {node.qid}: no service in the directory offers "
-                            f"{node.directory!r}")
+            problems.append(
+                f"{node.file}: node {node.qid}: no service in the directory offers "
+                f"{node.directory!r}"
+            )
     for service in directory.services:
         for value in list(service.contact.values()) + list(service.hours.values()):
             for detail in verified.unverified(value):
-                problems.append(f"{directory.file}: {service.id}: contact detail {detail!r} is not "
-                                "marked verified in FACTS.md")
+                problems.append(
+                    f"{directory.file}: {service.id}: contact detail {detail!r} is not "
+                    "marked verified in FACTS.md"
+                )
         for source in service.sources:
             if not re.search(r"\b(report|FACTS)\b", source):
-                problems.append(f"{directory.file}: {service.id}: source {source!r} must cite the "
-                                "report or FACTS.md")
+                problems.append(
+                    f"{directory.file}: {service.id}: source {source!r} must cite the "
+                    "report or FACTS.md"
+                )
     return problems
 
 
@@ -242,8 +279,10 @@ def _check_contacts_in_answers(knowledge: Knowledge, verified: _VerifiedContacts
         for key, entry in entries.items():
             for variant in (entry.text, entry.short or "", entry.voice):
                 for detail in verified.unverified(variant):
-                    problems.append(f"{entry.file}: {key}: contact detail {detail!r} is not marked "
-                                    "verified in FACTS.md")
+                    problems.append(
+                        f"{entry.file}: {key}: contact detail {detail!r} is not marked "
+                        "verified in FACTS.md"
+                    )
     return problems
 
 
@@ -253,9 +292,17 @@ class _VerifiedContacts:
     Figures quoted from the report are allowed too (it has no contact details)."""
 
     def __init__(self, content_dir: Path) -> None:
-        facts = (content_dir / FACTS).read_text(encoding="utf-8") if (content_dir / FACTS).is_file() else ""
+        facts = (
+            (content_dir / FACTS).read_text(encoding="utf-8")
+            if (content_dir / FACTS).is_file()
+            else ""
+        )
         verified_part = facts.split("## B.", 1)[0]
-        report = (content_dir / REPORT).read_text(encoding="utf-8") if (content_dir / REPORT).is_file() else ""
+        report = (
+            (content_dir / REPORT).read_text(encoding="utf-8")
+            if (content_dir / REPORT).is_file()
+            else ""
+        )
         known = _numbers(_expand_alternatives(verified_part) + "\n" + report)
         self.numbers = {digits for _, digits in known if digits}
         self.text = (verified_part + report).lower()
@@ -293,7 +340,7 @@ def _numbers(text: str) -> Iterable[tuple[str, str]]:
 
 
 def _expand_alternatives(text: str) -> str:
-    """"+212 6 14 00 47 22 / 39 / 73" lists three numbers: write each out in full."""
+    """ "+212 6 14 00 47 22 / 39 / 73" lists three numbers: write each out in full."""
 
     def expand(match: re.Match[str]) -> str:
         first = match.group(1)

@@ -92,8 +92,10 @@ def _stamp(password_hash: str) -> str:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise CounsellorError(f"the password is too short: use at least {MIN_PASSWORD} characters "
-                              "(a few words make a strong one)")
+        raise CounsellorError(
+            f"the password is too short: use at least {MIN_PASSWORD} characters "
+            "(a few words make a strong one)"
+        )
     return _hasher.hash(password)
 
 
@@ -108,7 +110,8 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def parse_languages(spec: str, known: Sequence[str] | None = None) -> tuple[str, ...]:
-    """"fr,ar" → ("fr", "ar"); each code must be a language of the content when `known` is given."""
+    """ "fr,ar" → ("fr", "ar"); each code must be a language of the content when `known`
+    is given."""
     codes = tuple(dict.fromkeys(code.strip().lower() for code in spec.split(",") if code.strip()))
     if not codes:
         raise CounsellorError("give at least one language, e.g. --languages fr,ar")
@@ -119,18 +122,27 @@ def parse_languages(spec: str, known: Sequence[str] | None = None) -> tuple[str,
     return codes
 
 
-def add(session: Session, name: str, languages: Sequence[str], role: str, password: str,
-        now: datetime | None = None) -> Counsellor:
+def add(
+    session: Session,
+    name: str,
+    languages: Sequence[str],
+    role: str,
+    password: str,
+    now: datetime | None = None,
+) -> Counsellor:
     """Create an account; the password is hashed here and never stored in clear."""
     name = name.strip()
     if not _NAME.match(name):
         raise CounsellorError(
-            "a name is 1 to 80 letters, digits, spaces, dots, dashes or apostrophes")
+            "a name is 1 to 80 letters, digits, spaces, dots, dashes or apostrophes"
+        )
     if role not in ROLES:
         raise CounsellorError(f"unknown role {role!r}: choose counsellor, supervisor or admin")
     if session.scalar(select(Counsellor.id).where(Counsellor.name == name)) is not None:
-        raise CounsellorError(f"a counsellor named {name!r} exists already: choose another name, "
-                              f"or change the password with `sanad counsellor password {name}`")
+        raise CounsellorError(
+            f"a counsellor named {name!r} exists already: choose another name, "
+            f"or change the password with `sanad counsellor password {name}`"
+        )
     counsellor = Counsellor(
         name=name,
         password_hash=hash_password(password),
@@ -149,7 +161,8 @@ def by_name(session: Session, name: str) -> Counsellor:
     counsellor = session.scalar(select(Counsellor).where(Counsellor.name == name.strip()))
     if counsellor is None:
         raise CounsellorError(
-            f"no counsellor is named {name!r} (`sanad counsellor list` shows them)")
+            f"no counsellor is named {name!r} (`sanad counsellor list` shows them)"
+        )
     return counsellor
 
 
@@ -198,7 +211,8 @@ def authenticate(session: Session, name: str, password: str) -> Identity | None:
 
     Slow on purpose (argon2): call it in a worker thread."""
     counsellor = session.scalar(
-        select(Counsellor).where(Counsellor.name == name.strip(), Counsellor.active.is_(True)))
+        select(Counsellor).where(Counsellor.name == name.strip(), Counsellor.active.is_(True))
+    )
     if counsellor is None:
         _verify(_dummy_hash(), password)
         return None
@@ -227,7 +241,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     actions = parser.add_subparsers(metavar="ACTION")
 
     add_parser = actions.add_parser(
-        "add", help="create an account (password read from stdin or prompted)")
+        "add", help="create an account (password read from stdin or prompted)"
+    )
     add_parser.add_argument("name")
     add_parser.add_argument("--languages", required=True, help="languages spoken, e.g. fr,ar")
     add_parser.add_argument("--role", choices=ROLES, default="counsellor")
@@ -237,7 +252,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     list_parser.set_defaults(func=_cmd_list)
 
     password = actions.add_parser(
-        "password", help="set a new password (read from stdin or prompted)")
+        "password", help="set a new password (read from stdin or prompted)"
+    )
     password.add_argument("name")
     password.set_defaults(func=_cmd_password)
 
@@ -280,8 +296,10 @@ def _cmd_add(args: argparse.Namespace) -> int:
     with db.session() as session:
         counsellor = add(session, args.name, languages, args.role, password)
         spoken = ", ".join(languages)
-        print(f"Counsellor {counsellor.name!r} added ({args.role}; languages {spoken}). "
-              "They sign in at /console.")
+        print(
+            f"Counsellor {counsellor.name!r} added ({args.role}; languages {spoken}). "
+            "They sign in at /console."
+        )
     db.dispose()
     return 0
 

@@ -8,10 +8,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from nlu.types import Parse
-
 from bot.domain import Answer, Option, Reply, Services, Text, Verbatim
 from bot.flows import FlowOption, Flows, Node
+from nlu.types import Parse
 
 # Nodes the engine itself leads to; `sanad content check` refuses flows without them.
 WELCOME = "system.welcome"
@@ -40,13 +39,14 @@ UNKNOWN_CITY = Text(
 )
 TIME_FORMAT = Text(
     "dialogue.time_format",
-    "Please write a time of day with hours and minutes, from 00:00 to 23:59, for example 18:00 or 9:30.",
+    "Please write a time of day with hours and minutes, from 00:00 to 23:59, for example 18:00 "
+    "or 9:30.",
 )
 _TIME = re.compile(r"^\s*(\d{1,2})\s*(?:(?:[:h.]|\s)\s*(\d{2})?)?\s*(am|pm)?\s*$", re.IGNORECASE)
 
 
 def parse_time(text: str) -> str | None:
-    """"18:00", "18h", "9h30", "6pm", "18", "1830" (a phone keypad) → "HH:MM"; None for a time
+    """ "18:00", "18h", "9h30", "6pm", "18", "1830" (a phone keypad) → "HH:MM"; None for a time
     that does not exist."""
     if text.strip().isdigit() and len(text.strip()) in (3, 4):
         text = f"{text.strip()[:-2]}:{text.strip()[-2:]}"
@@ -127,7 +127,9 @@ class Dialogue:
 
     # --- entry points -----------------------------------------------------------------------
 
-    def goto(self, qid: str, state: State, language: str | None, out: Outcome | None = None) -> Outcome:
+    def goto(
+        self, qid: str, state: State, language: str | None, out: Outcome | None = None
+    ) -> Outcome:
         """Run from node `qid` until a node waits for the person or the flow ends."""
         out = out or Outcome()
         for _ in range(50):  # a `next` cycle is a content bug; never loop forever
@@ -301,7 +303,8 @@ class Dialogue:
     def _options(self, node: Node) -> tuple[Option, ...]:
         if node.language_options:
             return tuple(
-                Option(f"{node.qid}:{code}", Verbatim(name)) for code, name in self.languages.items()
+                Option(f"{node.qid}:{code}", Verbatim(name))
+                for code, name in self.languages.items()
             )
         return tuple(Option(f"{node.qid}:{o.id}", o.label) for o in node.options)
 

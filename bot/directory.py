@@ -16,8 +16,17 @@ from bot.errors import ContentError
 from bot.yamlio import load_yaml
 
 SERVICE_FIELDS = {
-    "id", "name", "offers", "region", "city", "national", "languages", "contact", "hours",
-    "about", "sources",
+    "id",
+    "name",
+    "offers",
+    "region",
+    "city",
+    "national",
+    "languages",
+    "contact",
+    "hours",
+    "about",
+    "sources",
 }
 CONTACT_FIELDS = {"phone", "whatsapp", "address", "web", "email"}
 
@@ -67,7 +76,9 @@ class Directory:
             services.append(service)
         for service in services:
             if service.city and cities and service.city not in cities:
-                problems.append(f"{path}: {service.id}: town {service.city!r} is not under `cities:`")
+                problems.append(
+                    f"{path}: {service.id}: town {service.city!r} is not under `cities:`"
+                )
         if problems:
             raise ContentError(problems)
         return cls(tuple(services), regions, cities, path)

@@ -41,8 +41,13 @@ REQUIRED_ANSWERS = (SAFETY_ANSWER, EMERGENCY_ANSWER)
 # A first message with one of these gets the welcome and the menu rather than an answer.
 OPENERS = ("greet", "help_menu", "out_of_scope", "affirm", "deny", "thanks")
 # Intents that leave a check-in waiting for answers (it stays open for later).
-CHECKIN_EXITS = ("help_menu", "talk_to_human", "change_language", "delete_my_data",
-                 "checkin_unsubscribe")
+CHECKIN_EXITS = (
+    "help_menu",
+    "talk_to_human",
+    "change_language",
+    "delete_my_data",
+    "checkin_unsubscribe",
+)
 WAITING_TOLD = "_waiting_told"  # slot: when the person last heard they are in the queue
 REMIND_WAITING = timedelta(minutes=10)
 DETOUR = "_detour"  # slot: "<check-in id>|<when>" while a command interrupts a check-in
@@ -51,11 +56,13 @@ COMMANDS_WHILE_HUMAN = ("help_menu", "delete_my_data", "checkin_unsubscribe")
 
 QUEUED = Text(
     "escalation.queued",
-    "A counsellor will answer you here as soon as possible. You are number {position} in the queue.",
+    "A counsellor will answer you here as soon as possible. You are number {position} in the "
+    "queue.",
 )
 CLOSED_NOW = Text(
     "escalation.closed",
-    "Our counsellors are not here right now. They will read your message when they are back: {next}.",
+    "Our counsellors are not here right now. They will read your message when they are back: "
+    "{next}.",
 )
 VOICEMAIL_THANKS = Text(
     "escalation.voicemail",
@@ -68,7 +75,9 @@ MEDIA_RECEIVED = Text(
     "question, or ask for a counsellor, who will see what you sent.",
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufffd]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufffd]"
+)
 
 
 def clean(text: str) -> str:
@@ -184,7 +193,9 @@ class Engine:
         language = (contact.language if contact else None) or self.default_language
         return TurnResult(key, language, None, (), "bot", None, duplicate=True)
 
-    def _contact(self, session: Session, inbound: Inbound, key: str, now: datetime) -> tuple[Contact, bool]:
+    def _contact(
+        self, session: Session, inbound: Inbound, key: str, now: datetime
+    ) -> tuple[Contact, bool]:
         contact = session.scalar(select(Contact).where(Contact.key == key))
         if contact is not None:
             contact.last_inbound_at = now
@@ -208,7 +219,9 @@ class Engine:
             .limit(1)
         )
         if conversation is None:
-            conversation = Conversation(contact_id=contact.id, state="bot", started_at=now, updated_at=now)
+            conversation = Conversation(
+                contact_id=contact.id, state="bot", started_at=now, updated_at=now
+            )
             session.add(conversation)
             session.flush()
         return conversation
@@ -238,7 +251,11 @@ class _Turn:
         self.events: list[ConsoleEvent] = []
         self.ticket: TicketInfo | None = None
         self.erased = False
-        slots = json.loads(engine.vault.decrypt(conversation.slots) or "{}") if conversation.slots else {}
+        slots = (
+            json.loads(engine.vault.decrypt(conversation.slots) or "{}")
+            if conversation.slots
+            else {}
+        )
         self.state = dlg.State(conversation.node, slots, conversation.misses, self._test)
 
     @property
@@ -256,7 +273,11 @@ class _Turn:
         parse = self.e.parse(self.text) if self.text else None
         if self.inbound.intent is not None:
             parse = self._known_intent(parse, self.inbound.intent)
-        if parse is not None and parse.language_sure and parse.language in self.e.content.catalogs.languages:
+        if (
+            parse is not None
+            and parse.language_sure
+            and parse.language in self.e.content.catalogs.languages
+        ):
             self.contact.language = parse.language
         self._record_inbound(parse)
         city = parse.city() if parse is not None else None
@@ -274,15 +295,21 @@ class _Turn:
         else:
             answered_checkin = self._with_bot(parse)
             # In a check-in, distress is flagged and the check-in's end offers a counsellor.
-            if parse is not None and parse.risk == "elevated" and self.conv.state == "bot" \
-                    and not answered_checkin:
+            if (
+                parse is not None
+                and parse.risk == "elevated"
+                and self.conv.state == "bot"
+                and not answered_checkin
+            ):
                 self._offer_counsellor()
 
         if not self.erased:
             self._record_outbound()
             self.conv.node = self.state.node
             self.conv.misses = self.state.misses
-            self.conv.slots = self.e.vault.encrypt(json.dumps(self.state.slots)) if self.state.slots else None
+            self.conv.slots = (
+                self.e.vault.encrypt(json.dumps(self.state.slots)) if self.state.slots else None
+            )
             self.conv.updated_at = self.now
         if self.ticket is None and not self.erased:
             open_one = open_ticket_of(self.s, self.conv)
@@ -336,8 +363,12 @@ class _Turn:
         turn = dlg.Turn(self.text, self.inbound.option, parse, language)
         if self.first_contact and not chose_language:
             self._run(self.e.dialogue.goto(dlg.WELCOME, self.state, language))
-            if parse is None or not parse.understood or parse.intent in OPENERS \
-                    or parse.intent not in self.e.content.flows.by_intent:
+            if (
+                parse is None
+                or not parse.understood
+                or parse.intent in OPENERS
+                or parse.intent not in self.e.content.flows.by_intent
+            ):
                 self._run(self.e.dialogue.goto(dlg.MENU, self.state, language))
                 return False
         self._run(self.e.dialogue.step(self.state, turn))
@@ -370,19 +401,43 @@ class _Turn:
             return False
         option = self.inbound.option
         detour = self.state.slots.get(DETOUR, "")
-        reminded_since = checkin.reminded_at is not None and detour.split("|")[-1] < checkin.reminded_at.isoformat()
+        reminded_since = (
+            checkin.reminded_at is not None
+            and detour.split("|")[-1] < checkin.reminded_at.isoformat()
+        )
         if option is not None and not option.startswith("checkin."):
             self.state.slots[DETOUR] = f"{checkin.id}|{self.now.isoformat()}"
             return False
-        if option is None and detour.startswith(f"{checkin.id}|") and self.state.node and not reminded_since:
+        if (
+            option is None
+            and detour.startswith(f"{checkin.id}|")
+            and self.state.node
+            and not reminded_since
+        ):
             return False  # answering a question of the detour
-        if option is None and parse is not None and parse.understood and parse.intent in CHECKIN_EXITS:
+        if (
+            option is None
+            and parse is not None
+            and parse.understood
+            and parse.intent in CHECKIN_EXITS
+        ):
             self.state.slots[DETOUR] = f"{checkin.id}|{self.now.isoformat()}"
             return False
         self.state.slots.pop(DETOUR, None)
         risky = parse is not None and parse.risk != "none"
-        self._done(checkins.answer(self.s, checkin, self.text, option, language, risky,
-                                   self.state.slots, self.e.vault, self.now))
+        self._done(
+            checkins.answer(
+                self.s,
+                checkin,
+                self.text,
+                option,
+                language,
+                risky,
+                self.state.slots,
+                self.e.vault,
+                self.now,
+            )
+        )
         return True
 
     def _back_to_checkin(self) -> None:
@@ -438,9 +493,20 @@ class _Turn:
         self._open_ticket("critical", "critical_risk", announce=False)
         checkin = self.e.checkins.open_checkin(self.s, self.contact) if self.e.checkins else None
         if checkin is not None:
-            checkin.status, checkin.outcome, checkin.completed_at = "completed", "critical", self.now
-        self.events.append(ConsoleEvent("alert", self.ticket.id if self.ticket else None,
-                                        self.conv.id, "critical", self.language))
+            checkin.status, checkin.outcome, checkin.completed_at = (
+                "completed",
+                "critical",
+                self.now,
+            )
+        self.events.append(
+            ConsoleEvent(
+                "alert",
+                self.ticket.id if self.ticket else None,
+                self.conv.id,
+                "critical",
+                self.language,
+            )
+        )
 
     def _voicemail(self) -> None:
         """A message left on the phone line: a callback ticket for the counsellors."""
@@ -477,7 +543,9 @@ class _Turn:
             return
         session, contact = self.s, self.contact
         actions: dict[str, Callable[[], Done]] = {
-            "checkin_subscribe": lambda: checkins.subscribe(session, contact, self.state.slots, self.now),
+            "checkin_subscribe": lambda: checkins.subscribe(
+                session, contact, self.state.slots, self.now
+            ),
             "checkin_pause": lambda: checkins.pause(session, contact),
             "checkin_resume": lambda: checkins.resume(session, contact, self.now),
             "checkin_stop": lambda: checkins.stop(session, contact),
@@ -491,17 +559,21 @@ class _Turn:
         self.state = keep
 
     def _open_ticket(self, priority: Priority, reason: str, announce: bool = True) -> None:
-        ticket, changed = open_ticket(self.s, self.conv, self.contact, priority, reason,
-                                      self.language, self.now)
+        ticket, changed = open_ticket(
+            self.s, self.conv, self.contact, priority, reason, self.language, self.now
+        )
         self.ticket = info(ticket)
         self.state.node = None  # the bot's pending question is dropped: a person takes over
         self.state.slots[WAITING_TOLD] = self.now.isoformat()
         if changed:
-            self.events.append(ConsoleEvent("ticket", ticket.id, self.conv.id, ticket.priority,
-                                            ticket.language))
+            self.events.append(
+                ConsoleEvent("ticket", ticket.id, self.conv.id, ticket.priority, ticket.language)
+            )
         if self.e.hours.is_open(self.now):
             if announce and ticket.status == "queued":
-                self.replies.append(Reply(QUEUED.with_params(position=queue_position(self.s, ticket))))
+                self.replies.append(
+                    Reply(QUEUED.with_params(position=queue_position(self.s, ticket)))
+                )
         else:
             opening = self.e.hours.next_opening(self.now)
             when = opening.astimezone(self.e.hours.zone) if opening else None
@@ -515,40 +587,50 @@ class _Turn:
         media = self.inbound.media[0] if self.inbound.media else None
         body = self.text
         if media is not None:
-            body = json.dumps({"text": self.text, "media": [m.__dict__ for m in self.inbound.media]})
-        self.s.add(Message(
-            conversation_id=self.conv.id,
-            contact_id=self.contact.id,
-            direction="in",
-            channel=self.inbound.channel,
-            provider_id=self.inbound.provider_id,
-            body=self.e.vault.encrypt(body),
-            language=parse.language if parse else None,
-            intent=parse.intent if parse else None,
-            risk=parse.risk if parse else None,
-            media_type=media.kind if media else None,
-            created_at=self.now,
-        ))
+            body = json.dumps(
+                {"text": self.text, "media": [m.__dict__ for m in self.inbound.media]}
+            )
+        self.s.add(
+            Message(
+                conversation_id=self.conv.id,
+                contact_id=self.contact.id,
+                direction="in",
+                channel=self.inbound.channel,
+                provider_id=self.inbound.provider_id,
+                body=self.e.vault.encrypt(body),
+                language=parse.language if parse else None,
+                intent=parse.intent if parse else None,
+                risk=parse.risk if parse else None,
+                media_type=media.kind if media else None,
+                created_at=self.now,
+            )
+        )
 
     def _record_outbound(self) -> None:
         language = self.language or self.e.default_language
         for reply in self.replies:
             rendered = self.e.renderer.render(reply, language)
-            self.s.add(Message(
-                conversation_id=self.conv.id,
-                contact_id=self.contact.id,
-                direction="out",
-                channel=self.inbound.channel,
-                body=self.e.vault.encrypt(rendered.text),
-                language=language,
-                created_at=self.now,
-            ))
+            self.s.add(
+                Message(
+                    conversation_id=self.conv.id,
+                    contact_id=self.contact.id,
+                    direction="out",
+                    channel=self.inbound.channel,
+                    body=self.e.vault.encrypt(rendered.text),
+                    language=language,
+                    created_at=self.now,
+                )
+            )
 
 
-def _language_names(languages: Mapping[str, Language], normalise: Callable[[str], str]) -> dict[str, set[str]]:
+def _language_names(
+    languages: Mapping[str, Language], normalise: Callable[[str], str]
+) -> dict[str, set[str]]:
     """What people type to pick a language: its code, its name in itself and in the others."""
     names: dict[str, set[str]] = {}
     for code, lang in languages.items():
-        spelled = {code, lang.name} | {str(other.locale.languages.get(code, code)) for other in languages.values()}
+        spelled = {code, lang.name} | {
+            str(other.locale.languages.get(code, code)) for other in languages.values()
+        }
         names[code] = {normalise(n) for n in spelled if n}
     return names

@@ -69,17 +69,24 @@ NOT_YOURS = Text(
     "console.refused.not_yours",
     "{name} has this conversation: only they can write to the person. Nothing was sent.",
 )
-NOT_CLAIMED = Text("console.refused.not_claimed",
-                   "Take this conversation first (“Take it”): nothing was sent.")
-NO_ACCESS = Text("console.refused.no_access",
-                 "This conversation is with a colleague: ask a supervisor if you need it.")
-CHANGED = Text("console.refused.changed",
-               "Someone changed this conversation meanwhile: look at it again, then retry.")
+NOT_CLAIMED = Text(
+    "console.refused.not_claimed", "Take this conversation first (“Take it”): nothing was sent."
+)
+NO_ACCESS = Text(
+    "console.refused.no_access",
+    "This conversation is with a colleague: ask a supervisor if you need it.",
+)
+CHANGED = Text(
+    "console.refused.changed",
+    "Someone changed this conversation meanwhile: look at it again, then retry.",
+)
 EMPTY = Text("console.refused.empty", "The message is empty: write something first.")
-BAD_OUTCOME = Text("console.refused.outcome",
-                   "Choose how the conversation ended before closing it.")
-BAD_COLLEAGUE = Text("console.refused.colleague",
-                     "Choose an active colleague other than the one who has it now.")
+BAD_OUTCOME = Text(
+    "console.refused.outcome", "Choose how the conversation ended before closing it."
+)
+BAD_COLLEAGUE = Text(
+    "console.refused.colleague", "Choose an active colleague other than the one who has it now."
+)
 NO_PHONE = Text("console.refused.no_phone", "This person did not write from a phone number.")
 
 
@@ -173,8 +180,10 @@ def queue_position(session: Session, ticket: Ticket) -> int:
             Ticket.id != ticket.id,
             or_(
                 Ticket.priority_rank < ticket.priority_rank,
-                and_(Ticket.priority_rank == ticket.priority_rank,
-                     Ticket.created_at <= ticket.created_at),
+                and_(
+                    Ticket.priority_rank == ticket.priority_rank,
+                    Ticket.created_at <= ticket.created_at,
+                ),
             ),
         )
     )
@@ -230,9 +239,20 @@ def _items(session: Session, *where: object, order: tuple[object, ...]) -> list[
 
 
 def _item(ticket: Ticket, counsellor: str | None) -> QueueItem:
-    return QueueItem(ticket.id, ticket.conversation_id, ticket.priority, ticket.language,
-                     ticket.channel, ticket.reason, ticket.status, ticket.created_at,
-                     ticket.claimed_at, ticket.counsellor_id, counsellor, ticket.outcome)
+    return QueueItem(
+        ticket.id,
+        ticket.conversation_id,
+        ticket.priority,
+        ticket.language,
+        ticket.channel,
+        ticket.reason,
+        ticket.status,
+        ticket.created_at,
+        ticket.claimed_at,
+        ticket.counsellor_id,
+        counsellor,
+        ticket.outcome,
+    )
 
 
 QUEUE_ORDER = (Ticket.priority_rank, Ticket.created_at, Ticket.id)
@@ -241,12 +261,20 @@ QUEUE_ORDER = (Ticket.priority_rank, Ticket.created_at, Ticket.id)
 def board(session: Session, viewer: Identity) -> Board:
     """Critical before elevated before normal, then the longest wait first."""
     queued = _items(session, Ticket.status == "queued", order=QUEUE_ORDER)
-    mine = _items(session, Ticket.status == "claimed", Ticket.counsellor_id == viewer.id,
-                  order=(Ticket.priority_rank, Ticket.claimed_at, Ticket.id))
+    mine = _items(
+        session,
+        Ticket.status == "claimed",
+        Ticket.counsellor_id == viewer.id,
+        order=(Ticket.priority_rank, Ticket.claimed_at, Ticket.id),
+    )
     colleagues: list[QueueItem] = []
     if viewer.supervises:
-        colleagues = _items(session, Ticket.status == "claimed", Ticket.counsellor_id != viewer.id,
-                            order=(Ticket.priority_rank, Ticket.claimed_at, Ticket.id))
+        colleagues = _items(
+            session,
+            Ticket.status == "claimed",
+            Ticket.counsellor_id != viewer.id,
+            order=(Ticket.priority_rank, Ticket.claimed_at, Ticket.id),
+        )
         return Board(tuple(mine), tuple(queued), (), tuple(colleagues))
     spoken = [t for t in queued if t.language is None or t.language in viewer.languages]
     others = [t for t in queued if not (t.language is None or t.language in viewer.languages)]
@@ -322,14 +350,23 @@ def _checkins(session: Session, contact_id: int) -> CheckInHistory | None:
     plan = session.scalar(select(CheckInPlan).where(CheckInPlan.contact_id == contact_id))
     if plan is None:
         return None
-    flagged = (select(func.count()).where(CheckInAnswer.checkin_id == CheckIn.id,
-                                          CheckInAnswer.flagged.is_(True)).scalar_subquery())
+    flagged = (
+        select(func.count())
+        .where(CheckInAnswer.checkin_id == CheckIn.id, CheckInAnswer.flagged.is_(True))
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(CheckIn.due_at, CheckIn.status, CheckIn.score, CheckIn.outcome, flagged)
-        .where(CheckIn.contact_id == contact_id).order_by(CheckIn.due_at.desc()).limit(CHECKIN_HISTORY)
+        .where(CheckIn.contact_id == contact_id)
+        .order_by(CheckIn.due_at.desc())
+        .limit(CHECKIN_HISTORY)
     ).all()
-    return CheckInHistory(plan.questionnaire, plan.every_days, plan.status,
-                          tuple(CheckInRow(*row) for row in reversed(rows)))
+    return CheckInHistory(
+        plan.questionnaire,
+        plan.every_days,
+        plan.status,
+        tuple(CheckInRow(*row) for row in reversed(rows)),
+    )
 
 
 def _lines(session: Session, vault: Vault, contact_id: int) -> tuple[Line, ...]:
@@ -343,8 +380,19 @@ def _lines(session: Session, vault: Vault, contact_id: int) -> tuple[Line, ...]:
     lines = []
     for message, name in reversed(rows):
         text, attachments = _body(vault.decrypt(message.body), message.media_type)
-        lines.append(Line(message.id, message.conversation_id, message.direction, text,
-                          message.created_at, message.language, message.risk, name, attachments))
+        lines.append(
+            Line(
+                message.id,
+                message.conversation_id,
+                message.direction,
+                text,
+                message.created_at,
+                message.language,
+                message.risk,
+                name,
+                attachments,
+            )
+        )
     return tuple(lines)
 
 
@@ -356,9 +404,14 @@ def _body(raw: str, media_type: str | None) -> tuple[str, tuple[Attachment, ...]
         data = json.loads(raw)
         media = data.get("media") or []
         return str(data.get("text") or ""), tuple(
-            Attachment(i, str(m.get("kind")), m.get("mime"),
-                       str(m.get("ref", "")).startswith(("https://", "http://")))
-            for i, m in enumerate(media))
+            Attachment(
+                i,
+                str(m.get("kind")),
+                m.get("mime"),
+                str(m.get("ref", "")).startswith(("https://", "http://")),
+            )
+            for i, m in enumerate(media)
+        )
     except (ValueError, AttributeError):
         return raw, ()
 
@@ -377,12 +430,14 @@ def claim(session: Session, ticket_id: int, who: Identity, now: datetime) -> boo
     """Take a waiting ticket with one conditional UPDATE: of simultaneous claims, on any number
     of workers, the database lets exactly one change the row. True when this call took it, False
     when it was `who`'s already (a double click); otherwise the refusal names who was first."""
-    changed = _rows(session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.status == "queued")
-        .values(status="claimed", counsellor_id=who.id, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ))
+    changed = _rows(
+        session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.status == "queued")
+            .values(status="claimed", counsellor_id=who.id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     ticket = session.get(Ticket, ticket_id, populate_existing=True)
     if ticket is None:
         raise _refuse(GONE)
@@ -444,35 +499,56 @@ FAST = timedelta(minutes=5)
 def overview(session: Session, now: datetime) -> Overview:
     queued = dict.fromkeys(RANK, 0)
     for priority, n in session.execute(
-            select(Ticket.priority, func.count()).where(Ticket.status == "queued")
-            .group_by(Ticket.priority)):
+        select(Ticket.priority, func.count())
+        .where(Ticket.status == "queued")
+        .group_by(Ticket.priority)
+    ):
         queued[priority] = int(n)
     oldest = session.scalar(select(func.min(Ticket.created_at)).where(Ticket.status == "queued"))
     in_progress = int(session.scalar(select(func.count()).where(Ticket.status == "claimed")) or 0)
     claimed: dict[int | None, int] = {
-        counsellor: int(n) for counsellor, n in session.execute(
-            select(Ticket.counsellor_id, func.count()).where(Ticket.status == "claimed")
-            .group_by(Ticket.counsellor_id))}
+        counsellor: int(n)
+        for counsellor, n in session.execute(
+            select(Ticket.counsellor_id, func.count())
+            .where(Ticket.status == "claimed")
+            .group_by(Ticket.counsellor_id)
+        )
+    }
     online = tuple(
         Online(c.id, c.name, c.role, c.languages, int(claimed.get(c.id, 0)))
-        for c in session.scalars(select(Counsellor).where(
-            Counsellor.active.is_(True), Counsellor.on_duty.is_(True),
-            Counsellor.last_seen_at >= now - ONLINE).order_by(Counsellor.name))
+        for c in session.scalars(
+            select(Counsellor)
+            .where(
+                Counsellor.active.is_(True),
+                Counsellor.on_duty.is_(True),
+                Counsellor.last_seen_at >= now - ONLINE,
+            )
+            .order_by(Counsellor.name)
+        )
     )
     outcomes = dict.fromkeys(OUTCOMES, 0)
     for outcome, n in session.execute(
-            select(Ticket.outcome, func.count())
-            .where(Ticket.status == "closed", Ticket.closed_at >= now - timedelta(days=30))
-            .group_by(Ticket.outcome)):
+        select(Ticket.outcome, func.count())
+        .where(Ticket.status == "closed", Ticket.closed_at >= now - timedelta(days=30))
+        .group_by(Ticket.outcome)
+    ):
         outcomes[outcome or "information"] = outcomes.get(outcome or "information", 0) + int(n)
     served = {p: [0, 0] for p in RANK}
     for priority, created, taken in session.execute(
-            select(Ticket.priority, Ticket.created_at, Ticket.claimed_at)
-            .where(Ticket.claimed_at.is_not(None), Ticket.created_at >= now - timedelta(days=7))):
+        select(Ticket.priority, Ticket.created_at, Ticket.claimed_at).where(
+            Ticket.claimed_at.is_not(None), Ticket.created_at >= now - timedelta(days=7)
+        )
+    ):
         served[priority][1] += 1
         served[priority][0] += int(taken - created <= FAST)
-    return Overview(queued, (now - oldest) if oldest else None, in_progress, online, outcomes,
-                    {p: (fast, total) for p, (fast, total) in served.items()})
+    return Overview(
+        queued,
+        (now - oldest) if oldest else None,
+        in_progress,
+        online,
+        outcomes,
+        {p: (fast, total) for p, (fast, total) in served.items()},
+    )
 
 
 # --- the desk: what counsellors do ------------------------------------------------------------
@@ -492,9 +568,14 @@ class _Done:
 
     def event(self) -> str:
         # The shape of `bot.engine.ConsoleEvent` (ids and labels only), plus who it concerns.
-        data = {"kind": self.kind, "ticket_id": self.ticket.id,
-                "conversation_id": self.ticket.conversation_id, "priority": self.ticket.priority,
-                "language": self.ticket.language, "counsellor_id": self.counsellor_id}
+        data = {
+            "kind": self.kind,
+            "ticket_id": self.ticket.id,
+            "conversation_id": self.ticket.conversation_id,
+            "priority": self.ticket.priority,
+            "language": self.ticket.language,
+            "counsellor_id": self.counsellor_id,
+        }
         return json.dumps({k: v for k, v in data.items() if v is not None})
 
 
@@ -504,8 +585,15 @@ Work = Callable[[Session, Ticket, Conversation, Contact], "_Done | None"]
 class Desk:
     """The counsellors' actions on tickets, for the console (and any other front end)."""
 
-    def __init__(self, db: Database, store: StateStore, vault: Vault, outbox: Outbox,
-                 clock: Callable[[], datetime] = utcnow, default_language: str = "fr") -> None:
+    def __init__(
+        self,
+        db: Database,
+        store: StateStore,
+        vault: Vault,
+        outbox: Outbox,
+        clock: Callable[[], datetime] = utcnow,
+        default_language: str = "fr",
+    ) -> None:
         self.db, self.store, self.vault, self.outbox = db, store, vault, outbox
         self.clock, self.default_language = clock, default_language
 
@@ -529,13 +617,27 @@ class Desk:
             if not may_view(ticket, who):
                 raise _refuse(NO_ACCESS)
             contact = s.get(Contact, ticket.contact_id)
-            name = s.scalar(select(Counsellor.name).where(Counsellor.id == ticket.counsellor_id)) \
-                if ticket.counsellor_id else None
-            earlier = s.scalar(select(func.count()).where(
-                Ticket.contact_id == ticket.contact_id, Ticket.id < ticket.id)) or 0
+            name = (
+                s.scalar(select(Counsellor.name).where(Counsellor.id == ticket.counsellor_id))
+                if ticket.counsellor_id
+                else None
+            )
+            earlier = (
+                s.scalar(
+                    select(func.count()).where(
+                        Ticket.contact_id == ticket.contact_id, Ticket.id < ticket.id
+                    )
+                )
+                or 0
+            )
             if audit:
-                _audit(s, who, "open_conversation", f"conversation:{ticket.conversation_id}",
-                       self.clock())
+                _audit(
+                    s,
+                    who,
+                    "open_conversation",
+                    f"conversation:{ticket.conversation_id}",
+                    self.clock(),
+                )
             has_it = ticket.status == "claimed" and ticket.counsellor_id == who.id
             return Case(
                 ticket=_item(ticket, name),
@@ -549,8 +651,9 @@ class Desk:
                 checkins=_checkins(s, ticket.contact_id),
             )
 
-    async def attachment(self, message_id: int, index: int,
-                         who: Identity) -> tuple[str, str | None]:
+    async def attachment(
+        self, message_id: int, index: int, who: Identity
+    ) -> tuple[str, str | None]:
         """The provider reference of a recording or voice note, for the console to play it."""
         return await anyio.to_thread.run_sync(self._attachment, message_id, index, who)
 
@@ -622,8 +725,9 @@ class Desk:
 
     # --- the transactions, in a worker thread ---------------------------------------------
 
-    def _claim(self, s: Session, ticket: Ticket, conv: Conversation, contact: Contact,
-               who: Identity) -> _Done | None:
+    def _claim(
+        self, s: Session, ticket: Ticket, conv: Conversation, contact: Contact, who: Identity
+    ) -> _Done | None:
         now = self.clock()
         if not claim(s, ticket.id, who, now):
             return None  # a double click: it is theirs already
@@ -648,8 +752,15 @@ class Desk:
         _audit(s, who, "transfer", f"ticket:{ticket.id}>counsellor:{to}", self.clock())
         return _Done("transferred", ticket, counsellor_id=to)
 
-    def _close(self, s: Session, ticket: Ticket, conv: Conversation, contact: Contact,
-               who: Identity, outcome: str) -> _Done:
+    def _close(
+        self,
+        s: Session,
+        ticket: Ticket,
+        conv: Conversation,
+        contact: Contact,
+        who: Identity,
+        outcome: str,
+    ) -> _Done:
         holder = self._managed(s, ticket, who)
         now = self.clock()
         self._conditional(s, ticket, holder, status="closed", outcome=outcome, closed_at=now)
@@ -658,24 +769,49 @@ class Desk:
         _audit(s, who, "close", f"ticket:{ticket.id}:{outcome}", now)
         return _Done("closed", ticket, queued=True)
 
-    def _reply(self, s: Session, ticket: Ticket, conv: Conversation, contact: Contact,
-               who: Identity, text: str) -> _Done:
+    def _reply(
+        self,
+        s: Session,
+        ticket: Ticket,
+        conv: Conversation,
+        contact: Contact,
+        who: Identity,
+        text: str,
+    ) -> _Done:
         if ticket.status != "claimed" or ticket.counsellor_id != who.id:
             raise refusal(s, ticket, replying=True)
         language = self._language(contact, ticket)
-        s.add(Message(conversation_id=conv.id, contact_id=contact.id, direction="counsellor",
-                      channel=contact.channel, body=self.vault.encrypt(text), language=language,
-                      counsellor_id=who.id, created_at=self.clock()))
+        s.add(
+            Message(
+                conversation_id=conv.id,
+                contact_id=contact.id,
+                direction="counsellor",
+                channel=contact.channel,
+                body=self.vault.encrypt(text),
+                language=language,
+                counsellor_id=who.id,
+                created_at=self.clock(),
+            )
+        )
         self.outbox.enqueue(s, contact, [Reply(Verbatim(text))], language, proactive=True)
         return _Done("reply", ticket, queued=True, counsellor_id=who.id)
 
-    def _note(self, s: Session, ticket: Ticket, conv: Conversation, who: Identity,
-              text: str) -> _Done:
+    def _note(
+        self, s: Session, ticket: Ticket, conv: Conversation, who: Identity, text: str
+    ) -> _Done:
         if not may_view(ticket, who):
             raise _refuse(NO_ACCESS)
-        s.add(Message(conversation_id=conv.id, contact_id=ticket.contact_id, direction="note",
-                      channel="console", body=self.vault.encrypt(text), counsellor_id=who.id,
-                      created_at=self.clock()))
+        s.add(
+            Message(
+                conversation_id=conv.id,
+                contact_id=ticket.contact_id,
+                direction="note",
+                channel="console",
+                body=self.vault.encrypt(text),
+                counsellor_id=who.id,
+                created_at=self.clock(),
+            )
+        )
         return _Done("note", ticket, counsellor_id=who.id)
 
     # --- helpers --------------------------------------------------------------------------
@@ -690,13 +826,18 @@ class Desk:
 
     def _conditional(self, s: Session, ticket: Ticket, holder: int, **values: object) -> None:
         """Change a claimed ticket only if nobody changed it since we read it."""
-        changed = _rows(s.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket.id, Ticket.status == "claimed",
-                   Ticket.counsellor_id == holder)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ))
+        changed = _rows(
+            s.execute(
+                update(Ticket)
+                .where(
+                    Ticket.id == ticket.id,
+                    Ticket.status == "claimed",
+                    Ticket.counsellor_id == holder,
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        )
         if changed != 1:
             raise _refuse(CHANGED)
         s.refresh(ticket)
@@ -704,27 +845,40 @@ class Desk:
     def _language(self, contact: Contact, ticket: Ticket) -> str:
         return contact.language or ticket.language or self.default_language
 
-    def _tell(self, s: Session, contact: Contact, conv: Conversation, ticket: Ticket,
-              text: Text) -> None:
+    def _tell(
+        self, s: Session, contact: Contact, conv: Conversation, ticket: Ticket, text: Text
+    ) -> None:
         """Tell the person (on their channel, in their language) and keep it in the history."""
         language = self._language(contact, ticket)
         reply = Reply(text)
         rendered = self.outbox.renderer.render(reply, language)
-        s.add(Message(conversation_id=conv.id, contact_id=contact.id, direction="out",
-                      channel=contact.channel, body=self.vault.encrypt(rendered.text),
-                      language=language, created_at=self.clock()))
+        s.add(
+            Message(
+                conversation_id=conv.id,
+                contact_id=contact.id,
+                direction="out",
+                channel=contact.channel,
+                body=self.vault.encrypt(rendered.text),
+                language=language,
+                created_at=self.clock(),
+            )
+        )
         self.outbox.enqueue(s, contact, [reply], language, proactive=True)
 
     async def _read(self, work: Callable[[Session], T]) -> T:
         def run() -> T:
             with self.db.session() as s:
                 return work(s)
+
         return await anyio.to_thread.run_sync(run)
 
     def _key(self, ticket_id: int) -> str:
         with self.db.session() as s:
-            key = s.scalar(select(Contact.key).join(Ticket, Ticket.contact_id == Contact.id)
-                           .where(Ticket.id == ticket_id))
+            key = s.scalar(
+                select(Contact.key)
+                .join(Ticket, Ticket.contact_id == Contact.id)
+                .where(Ticket.id == ticket_id)
+            )
             if key is None:
                 raise _refuse(GONE)
             return key

@@ -28,7 +28,9 @@ class OpeningHours:
         try:
             zone = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"SANAD_TIMEZONE={timezone!r} is not a time zone (e.g. Africa/Casablanca)") from exc
+            raise ConfigError(
+                f"SANAD_TIMEZONE={timezone!r} is not a time zone (e.g. Africa/Casablanca)"
+            ) from exc
         spec = spec.strip().lower()
         if spec in ("always", "24/7"):
             return cls((), zone, always=True)
@@ -57,8 +59,10 @@ class OpeningHours:
         if self.always:
             return True
         local = at.astimezone(self.zone)
-        return any(day == local.weekday() and start <= local.time() < end
-                   for day, start, end in self.periods)
+        return any(
+            day == local.weekday() and start <= local.time() < end
+            for day, start, end in self.periods
+        )
 
     def next_opening(self, at: datetime) -> datetime | None:
         """When counsellors are next there (in the helpline's time zone)."""
@@ -83,7 +87,11 @@ def _days(spec: str) -> list[int]:
     for item in spec.split(","):
         if "-" in item:
             first, last = (DAYS.index(d) for d in item.split("-", 1))
-            days += list(range(first, last + 1)) if first <= last else [*range(first, 7), *range(0, last + 1)]
+            days += (
+                list(range(first, last + 1))
+                if first <= last
+                else [*range(first, 7), *range(0, last + 1)]
+            )
         else:
             days.append(DAYS.index(item))
     return days

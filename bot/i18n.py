@@ -48,7 +48,9 @@ def load_languages(content_dir: Path) -> dict[str, Language]:
         except (yaml.YAMLError, ValueError, UnknownLocaleError) as exc:
             problems.append(f"{meta}: {exc}")
             continue
-        direction = str(data.get("direction", "rtl" if locale.character_order == "right-to-left" else "ltr"))
+        direction = str(
+            data.get("direction", "rtl" if locale.character_order == "right-to-left" else "ltr")
+        )
         if direction not in ("ltr", "rtl"):
             problems.append(f"{meta}: direction must be ltr or rtl, not {direction!r}")
         if not data.get("name"):

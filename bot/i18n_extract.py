@@ -32,8 +32,15 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return node.value if isinstance(node, yaml.ScalarNode) and node.value.strip() else None
 
 
-def _message(node: yaml.Node, ctx: str, comment: str | None = None) -> tuple[int, str, tuple[str, str], list[str]]:
-    return node.start_mark.line + 1, "pgettext", (ctx, node.value.strip()), [comment] if comment else []
+def _message(
+    node: yaml.Node, ctx: str, comment: str | None = None
+) -> tuple[int, str, tuple[str, str], list[str]]:
+    return (
+        node.start_mark.line + 1,
+        "pgettext",
+        (ctx, node.value.strip()),
+        [comment] if comment else [],
+    )
 
 
 def _options(options: yaml.Node | None, prefix: str, comment: str) -> Extracted:
@@ -45,8 +52,12 @@ def _options(options: yaml.Node | None, prefix: str, comment: str) -> Extracted:
             yield _message(label, f"{prefix}.{option_id}", comment.format(option=option_id))
 
 
-def extract_flows(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
-                  options: Mapping[str, Any]) -> Extracted:
+def extract_flows(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Extracted:
     top = _fields(yaml.compose(fileobj.read().decode("utf-8")))
     flow = _scalar(top.get("flow"))
     if flow is None:
@@ -58,12 +69,19 @@ def extract_flows(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags:
             value = fields.get(name)
             if value is not None and _scalar(value):
                 yield _message(value, qid, f"node {qid}")
-        yield from _options(fields.get("options"), qid,
-                            f"option {{option}} of node {qid} (a button label: keep it short)")
+        yield from _options(
+            fields.get("options"),
+            qid,
+            f"option {{option}} of node {qid} (a button label: keep it short)",
+        )
 
 
-def extract_checkins(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
-                     options: Mapping[str, Any]) -> Extracted:
+def extract_checkins(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Extracted:
     top = _fields(yaml.compose(fileobj.read().decode("utf-8")))
     name = _scalar(top.get("checkin"))
     if name is None:
@@ -80,4 +98,6 @@ def extract_checkins(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_ta
             continue
         if ask is not None and _scalar(ask):
             yield _message(ask, f"{prefix}.{item_id}")
-        yield from _options(fields.get("options"), f"{prefix}.{item_id}", "an answer option: keep it short")
+        yield from _options(
+            fields.get("options"), f"{prefix}.{item_id}", "an answer option: keep it short"
+        )

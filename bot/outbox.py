@@ -8,6 +8,7 @@ sent in order per contact, and retried with backoff while the provider is down: 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -69,7 +70,13 @@ class Outbox:
         adapters: Mapping[str, Adapter],
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.db, self.vault, self.renderer, self.adapters, self.clock = db, vault, renderer, adapters, clock
+        self.db, self.vault, self.renderer, self.adapters, self.clock = (
+            db,
+            vault,
+            renderer,
+            adapters,
+            clock,
+        )
         self._wake = asyncio.Event()
 
     def capabilities(self, channel: str) -> Capabilities:
@@ -123,8 +130,13 @@ class Outbox:
                     Outbound.next_attempt_at <= now,
                     Outbound.channel.in_(list(self.adapters)),
                     # In order per contact: nothing leaves while an older one waits.
-                    ~exists().where(and_(earlier.contact_id == Outbound.contact_id,
-                                         earlier.status == "pending", earlier.id < Outbound.id)),
+                    ~exists().where(
+                        and_(
+                            earlier.contact_id == Outbound.contact_id,
+                            earlier.status == "pending",
+                            earlier.id < Outbound.id,
+                        )
+                    ),
                 )
                 .order_by(Outbound.id)
                 .limit(limit)
@@ -136,22 +148,36 @@ class Outbox:
             for row, contact in rows:
                 row.next_attempt_at = now + LEASE
                 row.attempts += 1
-                deliveries.append(Delivery(
-                    id=row.id,
-                    channel=row.channel,
-                    address=self.vault.decrypt(contact.address),
-                    language=row.language,
-                    messages=tuple(Rendered(m["text"], tuple((o["id"], o["label"]) for o in m["options"]),
-                                            row.language)
-                                   for m in json.loads(self.vault.decrypt(row.payload))),
-                    proactive=row.proactive,
-                    template=row.template,
-                    last_inbound_at=contact.last_inbound_at,
-                ))
+                deliveries.append(
+                    Delivery(
+                        id=row.id,
+                        channel=row.channel,
+                        address=self.vault.decrypt(contact.address),
+                        language=row.language,
+                        messages=tuple(
+                            Rendered(
+                                m["text"],
+                                tuple((o["id"], o["label"]) for o in m["options"]),
+                                row.language,
+                            )
+                            for m in json.loads(self.vault.decrypt(row.payload))
+                        ),
+                        proactive=row.proactive,
+                        template=row.template,
+                        last_inbound_at=contact.last_inbound_at,
+                    )
+                )
             return deliveries
 
-    def _done(self, delivery: Delivery, *, provider_ids: Sequence[str] = (), error: str | None = None,
-              retry_after: float | None = None, dead: bool = False) -> None:
+    def _done(
+        self,
+        delivery: Delivery,
+        *,
+        provider_ids: Sequence[str] = (),
+        error: str | None = None,
+        retry_after: float | None = None,
+        dead: bool = False,
+    ) -> None:
         now = self.clock()
         with self.db.session() as session:
             row = session.get(Outbound, delivery.id)
@@ -166,8 +192,11 @@ class Outbox:
                 row.status = "dead"
                 log.warning("outbox %s: given up after %s attempts", row.id, row.attempts)
                 return
-            backoff = timedelta(seconds=retry_after) if retry_after is not None else min(
-                timedelta(seconds=5 * 2 ** min(row.attempts, 10)), MAX_BACKOFF)
+            backoff = (
+                timedelta(seconds=retry_after)
+                if retry_after is not None
+                else min(timedelta(seconds=5 * 2 ** min(row.attempts, 10)), MAX_BACKOFF)
+            )
             row.next_attempt_at = now + backoff
 
     async def deliver_due(self, limit: int = 20) -> int:
@@ -202,10 +231,8 @@ class Outbox:
             except Exception:
                 log.exception("outbox: delivery round failed")
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval)
-            except TimeoutError:
-                pass
 
     def record_status(self, provider_id: str, status: str) -> bool:
         """A provider's delivery status callback (Twilio `MessageStatus`)."""

@@ -34,7 +34,7 @@ def _sentence(text: str) -> str:
 
 
 def _spoken_digits(text: str) -> str:
-    """"05 37 54 54 00" → "0 5 3 7 5 4 5 4 0 0": a phone line reads numbers digit by digit,
+    """ "05 37 54 54 00" → "0 5 3 7 5 4 5 4 0 0": a phone line reads numbers digit by digit,
     and a caller in Morocco dials the national form (0…) rather than +212."""
     text = re.sub(r"\+212\s*(?:\(0\)\s*)?", "0", text)
     return re.sub(r"\d[\d .\-]*\d|\d", lambda m: " ".join(re.sub(r"\D", "", m.group(0))), text)
@@ -70,8 +70,13 @@ class Renderer:
             return self.text(body, language)
         if isinstance(body, Plural):
             n = body.params.get(body.count, 0)
-            template = self.catalogs.plural(language, body.ctx, body.singular, body.plural,
-                                            int(n) if isinstance(n, int | float) else 0)
+            template = self.catalogs.plural(
+                language,
+                body.ctx,
+                body.singular,
+                body.plural,
+                int(n) if isinstance(n, int | float) else 0,
+            )
             return self._format(template, body.params, language)
         if isinstance(body, Verbatim):
             return body.text
@@ -96,8 +101,11 @@ class Renderer:
         city = f" ({self.directory.city_name(service.city, language)})" if service.city else ""
         sentences = [_sentence(service.about.get(language, ""))]
         if service.contact:
-            wanted = ("phone", "whatsapp", "address") if caps.voice else (
-                "phone", "whatsapp", "address", "web", "email")
+            wanted = (
+                ("phone", "whatsapp", "address")
+                if caps.voice
+                else ("phone", "whatsapp", "address", "web", "email")
+            )
             contact = ", ".join(service.contact[k] for k in wanted if k in service.contact)
             sentences.append(_sentence(_spoken_digits(contact) if caps.voice else contact))
             sentences.append(_sentence(service.hours.get(language, "")))

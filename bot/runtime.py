@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
 
 from bot.checkins import Checkins, CheckinSettings, Scheduler, conversation_for
 from bot.content import Content, load_content
@@ -19,8 +21,6 @@ from bot.outbox import Outbox
 from bot.settings import Settings
 from bot.state import StateStore, open_store
 from bot.storage import Contact, Database, utcnow
-from sqlalchemy.orm import Session
-
 from nlu.normalise import normalise
 from nlu.types import Parse
 
@@ -71,17 +71,39 @@ class Runtime:
         adapters: dict[str, Adapter] = {}  # filled by the app with the adapters it finds
         renderer = content.renderer
         outbox = Outbox(db, vault, renderer, adapters, clock)
-        checkins = Checkins(content.questionnaires, hours.zone, checkin_settings(settings), normalise,
-                            lambda code, text: renderer.text(text, code)) if content.questionnaires else None
-        engine = Engine(content, db, store, vault, parse, normalise, hours, clock, outbox=outbox,
-                        checkins=checkins)
+        checkins = (
+            Checkins(
+                content.questionnaires,
+                hours.zone,
+                checkin_settings(settings),
+                normalise,
+                lambda code, text: renderer.text(text, code),
+            )
+            if content.questionnaires
+            else None
+        )
+        engine = Engine(
+            content,
+            db,
+            store,
+            vault,
+            parse,
+            normalise,
+            hours,
+            clock,
+            outbox=outbox,
+            checkins=checkins,
+        )
         runtime = cls(settings, content, db, store, vault, hours, engine, outbox, adapters)
         if checkins is not None:
-            runtime.scheduler = Scheduler(db, outbox, checkins, clock, runtime._follow_up, runtime._publish)
+            runtime.scheduler = Scheduler(
+                db, outbox, checkins, clock, runtime._follow_up, runtime._publish
+            )
         return runtime
 
     def workers(self) -> dict[str, Callable[[], Coroutine[Any, Any, None]]]:
-        """Background loops of one process (`sanad run` starts them; `sanad worker` runs only them)."""
+        """Background loops of one process (`sanad run` starts them; `sanad worker` runs
+        only them)."""
         loops: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {"outbox": self.outbox.run}
         if self.scheduler is not None:
             loops["checkins"] = self.scheduler.run
@@ -93,9 +115,14 @@ class Runtime:
         if contact is None:
             return None
         conversation = conversation_for(session, contact_id, now)
-        ticket, changed = open_ticket(session, conversation, contact, "normal", "checkins_missed",
-                                      contact.language, now)
-        return ConsoleEvent("ticket", ticket.id, conversation.id, ticket.priority, ticket.language) if changed else None
+        ticket, changed = open_ticket(
+            session, conversation, contact, "normal", "checkins_missed", contact.language, now
+        )
+        return (
+            ConsoleEvent("ticket", ticket.id, conversation.id, ticket.priority, ticket.language)
+            if changed
+            else None
+        )
 
     async def _publish(self, event: ConsoleEvent) -> None:
         await self.store.publish("console", event.to_json())
@@ -117,7 +144,9 @@ def checkin_settings(settings: Settings) -> CheckinSettings:
 
     raw_follow_up = settings.setting("SANAD_CHECKIN_FOLLOWUP_AFTER") or "0"
     if not raw_follow_up.isdigit():
-        raise ConfigError(f"SANAD_CHECKIN_FOLLOWUP_AFTER={raw_follow_up!r}: write a whole number (0: never)")
+        raise ConfigError(
+            f"SANAD_CHECKIN_FOLLOWUP_AFTER={raw_follow_up!r}: write a whole number (0: never)"
+        )
     return CheckinSettings(
         questionnaire=settings.setting("SANAD_CHECKIN_QUESTIONNAIRE") or "wellbeing",
         reminder_after=hours("SANAD_CHECKIN_REMINDER_HOURS", 6),

@@ -1,8 +1,8 @@
 """Sanad's own test channel: tests read like conversations (Errbot's `bot` fixture).
 
-    bot = TestBot(runtime)
-    assert "avocat" in bot.say("j'ai besoin d'un avocat").text
-    bot.choose("Où ?")          # an option of the last reply, by label, number or id
+bot = TestBot(runtime)
+assert "avocat" in bot.say("j'ai besoin d'un avocat").text
+bot.choose("Où ?")          # an option of the last reply, by label, number or id
 """
 
 from __future__ import annotations
@@ -67,13 +67,22 @@ class TestBot:
         self.last: Said | None = None
         self._ids = 0
 
-    def say(self, text: str = "", *, option: str | None = None, provider_id: str | None = None,
-            media: tuple[Media, ...] = ()) -> Said:
-        inbound = Inbound(self.channel, self.sender, text, provider_id=provider_id, option=option,
-                          media=media)
+    def say(
+        self,
+        text: str = "",
+        *,
+        option: str | None = None,
+        provider_id: str | None = None,
+        media: tuple[Media, ...] = (),
+    ) -> Said:
+        inbound = Inbound(
+            self.channel, self.sender, text, provider_id=provider_id, option=option, media=media
+        )
         result: TurnResult = self.portal.call(self.runtime.engine.handle, inbound)
         renderer = self.runtime.engine.renderer
-        rendered = tuple(renderer.render(r, result.language, self.capabilities) for r in result.replies)
+        rendered = tuple(
+            renderer.render(r, result.language, self.capabilities) for r in result.replies
+        )
         self.last = Said(result, rendered)
         return self.last
 
@@ -85,7 +94,9 @@ class TestBot:
         if isinstance(which, int):
             option_id = options[which - 1][0]
         else:
-            found = [i for i, label in options if label == which or i == which or i.endswith(":" + which)]
+            found = [
+                i for i, label in options if label == which or i == which or i.endswith(":" + which)
+            ]
             if not found:
                 raise AssertionError(f"no option {which!r} among {[label for _, label in options]}")
             option_id = found[0]

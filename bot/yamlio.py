@@ -42,4 +42,4 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 def load_yaml(path: Path) -> Any:
     """Parse a YAML file strictly; errors say which line."""
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(handle, Loader=_StrictLoader)

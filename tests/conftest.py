@@ -63,7 +63,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def make_runtime(settings: Settings, portal: BlockingPortal, tmp_path: Path) -> Iterator[Callable[..., Runtime]]:
+def make_runtime(
+    settings: Settings, portal: BlockingPortal, tmp_path: Path
+) -> Iterator[Callable[..., Runtime]]:
     made: list[Runtime] = []
 
     def make(**changes: Any) -> Runtime:
@@ -71,8 +73,14 @@ def make_runtime(settings: Settings, portal: BlockingPortal, tmp_path: Path) -> 
         clock = changes.pop("clock", None)
         store = changes.pop("store", None)
         extra = {"clock": clock} if clock else {}
-        runtime = Runtime.create(replace(settings, **changes), parse=parse, store=store,
-                                 migrate=True, key_file=tmp_path / "key", **extra)
+        runtime = Runtime.create(
+            replace(settings, **changes),
+            parse=parse,
+            store=store,
+            migrate=True,
+            key_file=tmp_path / "key",
+            **extra,
+        )
         made.append(runtime)
         return runtime
 
@@ -108,5 +116,7 @@ def redis_url(portal: BlockingPortal) -> str:
     return REDIS_URL
 
 
-def bot_for(runtime: Runtime, portal: BlockingPortal, sender: str = "tester", **kwargs: Any) -> TestBot:
+def bot_for(
+    runtime: Runtime, portal: BlockingPortal, sender: str = "tester", **kwargs: Any
+) -> TestBot:
     return TestBot(runtime, portal, sender=sender, **kwargs)

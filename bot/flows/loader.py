@@ -16,8 +16,21 @@ from bot.yamlio import load_yaml
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 NODE_FIELDS = {
-    "say", "ask", "answer", "directory", "options", "slot", "entity", "handoff", "priority",
-    "action", "next", "end", "intents", "if", "then",
+    "say",
+    "ask",
+    "answer",
+    "directory",
+    "options",
+    "slot",
+    "entity",
+    "handoff",
+    "priority",
+    "action",
+    "next",
+    "end",
+    "intents",
+    "if",
+    "then",
 }
 OPTION_FIELDS = {"id", "label", "goto", "intents", "set"}
 PRIORITIES = ("normal", "elevated", "critical")
@@ -89,7 +102,8 @@ def load_flows(
     for qid, node in nodes.items():
         if qid not in reachable:
             problems.append(
-                f"{node.file}: node {_local(qid)}: unreachable (no option, `next` or intent leads here)"
+                f"{node.file}: node {_local(qid)}: unreachable (no option, `next` or intent "
+                f"leads here)"
             )
     if problems:
         raise ContentError(problems)
@@ -149,7 +163,9 @@ def _node(
     elif "then" in body:
         problems.append(f"{where}: `then` goes with `if`")
     if not any((say, ask, answer, handoff, action, condition)):
-        problems.append(f"{where}: give it something to do: say, ask, answer, handoff, action or if")
+        problems.append(
+            f"{where}: give it something to do: say, ask, answer, handoff, action or if"
+        )
     if answer is not None and not isinstance(answer, str):
         problems.append(f"{where}: `answer` must be a knowledge-base key")
     if action is not None and (action not in actions or action.startswith("if:")):
@@ -179,7 +195,9 @@ def _node(
         seen: set[str] = set()
         for raw in raw_options:
             if not isinstance(raw, dict) or set(raw) - OPTION_FIELDS:
-                problems.append(f"{where}: each option has id, label, goto (and optional intents, set)")
+                problems.append(
+                    f"{where}: each option has id, label, goto (and optional intents, set)"
+                )
                 continue
             option_id = str(raw.get("id", ""))
             if not SLUG.match(option_id):
@@ -203,10 +221,15 @@ def _node(
                 problems.append(f"{where}: option {option_id}: `set` maps slot names to values")
                 assigned = {}
             if goto:
-                options.append(FlowOption(
-                    option_id, Text.from_content(f"{qid}.{option_id}", label.strip()), goto, option_intents,
-                    tuple((str(k), str(v)) for k, v in assigned.items()),
-                ))
+                options.append(
+                    FlowOption(
+                        option_id,
+                        Text.from_content(f"{qid}.{option_id}", label.strip()),
+                        goto,
+                        option_intents,
+                        tuple((str(k), str(v)) for k, v in assigned.items()),
+                    )
+                )
     if (options or language_options) and not (ask or answer):
         problems.append(f"{where}: options need a question: add `ask` (or `answer`)")
     slot = body.get("slot")

@@ -1,4 +1,5 @@
-"""Flows as data: named nodes that say, ask, answer, hand off or act, linked by options and `next`."""
+"""Flows as data: named nodes that say, ask, answer, hand off or act, linked by options
+and `next`."""
 
 from __future__ import annotations
 

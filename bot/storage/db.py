@@ -42,8 +42,10 @@ class Database:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite" if hasattr(self, "engine") else (
-            self.url.startswith("sqlite")
+        return (
+            self.engine.dialect.name == "sqlite"
+            if hasattr(self, "engine")
+            else (self.url.startswith("sqlite"))
         )
 
     @contextmanager

@@ -66,8 +66,9 @@ class Actions:
             await self.c.desk.transfer(ticket_id, who, int(to) if to.isdigit() else 0)
         except EscalationError as error:
             return self.c.refused(request, error, page)
-        name = await self.c.db(lambda s: next(
-            (a.name for a in counsellors.accounts(s) if str(a.id) == to), ""))
+        name = await self.c.db(
+            lambda s: next((a.name for a in counsellors.accounts(s) if str(a.id) == to), "")
+        )
         words = self.c.words(self.c.language(request))
         self.c.flash(request, words.format("transferred_ok", name=name))
         return redirect(page if who.supervises else PREFIX + "/")

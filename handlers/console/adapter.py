@@ -82,8 +82,11 @@ class ConsoleAdapter:
             Route("/supervision", guard(pages.supervision, supervisors)),
             Route("/accounts", guard(pages.accounts, admins)),
             Route("/accounts", guard(actions.add_account, admins), methods=["POST"]),
-            Route("/accounts/{account:int}/active", guard(actions.toggle_account, admins),
-                  methods=["POST"]),
+            Route(
+                "/accounts/{account:int}/active",
+                guard(actions.toggle_account, admins),
+                methods=["POST"],
+            ),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="console-static"),
         ]
         settings = c.runtime.settings

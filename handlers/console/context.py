@@ -42,8 +42,8 @@ LOGIN_TRIES_PER_NAME = 5
 LOGIN_TRIES_PER_ADDRESS = 30
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'self'; "
-                               "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
-                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
@@ -58,10 +58,17 @@ class Console:
         self.runtime = runtime
         self.canned = canned
         engine = runtime.engine
-        self.desk = Desk(runtime.db, runtime.store, runtime.vault, runtime.outbox, engine.clock,
-                         engine.default_language)
-        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                                     autoescape=select_autoescape(["html"]))
+        self.desk = Desk(
+            runtime.db,
+            runtime.store,
+            runtime.vault,
+            runtime.outbox,
+            engine.clock,
+            engine.default_language,
+        )
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
+        )
         self.http: httpx.AsyncClient | None = None  # opened by the adapter's start()
         self._words: dict[str, Words] = {}
 
@@ -71,9 +78,11 @@ class Console:
 
     async def db(self, work: Callable[[Session], T]) -> T:
         """Run a unit of work on the database in a worker thread (never block the event loop)."""
+
         def run() -> T:
             with self.runtime.db.session() as session:
                 return work(session)
+
         return await anyio.to_thread.run_sync(run)
 
     # --- language -------------------------------------------------------------------------
@@ -83,8 +92,11 @@ class Console:
         chosen = request.session.get("lang")
         if chosen in codes:
             return str(chosen)
-        wanted = [part.split(";")[0].strip().replace("-", "_")
-                  for part in request.headers.get("accept-language", "").split(",") if part.strip()]
+        wanted = [
+            part.split(";")[0].strip().replace("-", "_")
+            for part in request.headers.get("accept-language", "").split(",")
+            if part.strip()
+        ]
         found = negotiate_locale(wanted, codes, sep="_")
         if found and found not in codes:
             found = Locale.parse(found).language
@@ -103,10 +115,12 @@ class Console:
             return None
         return await self.db(lambda s: counsellors.current(s, counsellor_id, stamp))
 
-    def guard(self, handler: Handler,
-              roles: tuple[str, ...] | None = None) -> Callable[[Request], Awaitable[Response]]:
+    def guard(
+        self, handler: Handler, roles: tuple[str, ...] | None = None
+    ) -> Callable[[Request], Awaitable[Response]]:
         """No session: to the sign-in page, never data. Wrong role: 403. A POST without the
         session's CSRF token: 403."""
+
         async def endpoint(request: Request) -> Response:
             who = await self.who(request)
             if who is None:
@@ -117,11 +131,13 @@ class Console:
                 return RedirectResponse(target, status_code=303, headers=HEADERS)
             if roles is not None and who.role not in roles:
                 w = self.words(self.language(request))
-                return self.problem(request, who, w.admins_only if roles == ("admin",)
-                                    else w.supervisors_only, 403)
+                return self.problem(
+                    request, who, w.admins_only if roles == ("admin",) else w.supervisors_only, 403
+                )
             if request.method == "POST" and not await self.csrf_ok(request):
                 return self.problem(request, who, self.words(self.language(request)).csrf, 403)
             return await handler(request, who)
+
         return endpoint
 
     # --- CSRF, flash, rate limit ----------------------------------------------------------
@@ -139,8 +155,12 @@ class Console:
         form = await self.form(request)
         sent = form.get("csrf") or request.headers.get("x-csrf-token") or ""
         expected = request.session.get("csrf")
-        return isinstance(sent, str) and isinstance(expected, str) and bool(expected) \
+        return (
+            isinstance(sent, str)
+            and isinstance(expected, str)
+            and bool(expected)
             and hmac.compare_digest(sent.encode(), expected.encode())
+        )
 
     @staticmethod
     async def form(request: Request) -> FormData:
@@ -154,16 +174,20 @@ class Console:
 
     def _limit_keys(self, request: Request, name: str) -> tuple[str, str]:
         secret = self.runtime.settings.secret_key.encode()
+
         def h(value: str) -> str:
             return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:24]
+
         address = request.client.host if request.client else "-"
         return "console:login:name:" + h(name.strip().lower()), "console:login:addr:" + h(address)
 
     async def login_limited(self, request: Request, name: str) -> bool:
         by_name, by_address = self._limit_keys(request, name)
         store = self.runtime.store
-        return int(await store.get(by_name) or 0) >= LOGIN_TRIES_PER_NAME or \
-            int(await store.get(by_address) or 0) >= LOGIN_TRIES_PER_ADDRESS
+        return (
+            int(await store.get(by_name) or 0) >= LOGIN_TRIES_PER_NAME
+            or int(await store.get(by_address) or 0) >= LOGIN_TRIES_PER_ADDRESS
+        )
 
     async def login_failed(self, request: Request, name: str) -> None:
         for key in self._limit_keys(request, name):
@@ -174,34 +198,57 @@ class Console:
 
     # --- rendering ------------------------------------------------------------------------
 
-    def render(self, request: Request, template: str, who: Identity | None, status: int = 200,
-               **context: Any) -> HTMLResponse:
+    def render(
+        self,
+        request: Request,
+        template: str,
+        who: Identity | None,
+        status: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
         language = self.language(request)
         lang = self.runtime.content.catalogs.language(language)
         w = self.words(language)
         flash = request.session.pop("flash", None)
         case = context.get("case")
-        config = {"signedIn": who is not None, "me": who.id if who else None,
-                  "words": w.for_script(),
-                  "ticket": case.ticket.id if case else None,
-                  "conversation": case.ticket.conversation_id if case else None}
+        config = {
+            "signedIn": who is not None,
+            "me": who.id if who else None,
+            "words": w.for_script(),
+            "ticket": case.ticket.id if case else None,
+            "conversation": case.ticket.conversation_id if case else None,
+        }
         html = self.templates.get_template(template).render(
-            lang=lang.code, dir=lang.direction, w=w, who=who, csrf=self.csrf(request), flash=flash,
-            fmt=_Format(self, lang.code), languages=self.runtime.content.catalogs.languages,
-            path=request.url.path, config=config, **context,
+            lang=lang.code,
+            dir=lang.direction,
+            w=w,
+            who=who,
+            csrf=self.csrf(request),
+            flash=flash,
+            fmt=_Format(self, lang.code),
+            languages=self.runtime.content.catalogs.languages,
+            path=request.url.path,
+            config=config,
+            **context,
         )
         return HTMLResponse(html, status_code=status, headers=HEADERS)
 
-    def fragment(self, request: Request, template: str, who: Identity,
-                 **context: Any) -> HTMLResponse:
+    def fragment(
+        self, request: Request, template: str, who: Identity, **context: Any
+    ) -> HTMLResponse:
         language = self.language(request)
         html = self.templates.get_template(template).render(
-            w=self.words(language), who=who, csrf=self.csrf(request),
-            fmt=_Format(self, language), **context)
+            w=self.words(language),
+            who=who,
+            csrf=self.csrf(request),
+            fmt=_Format(self, language),
+            **context,
+        )
         return HTMLResponse(html, headers=HEADERS)
 
-    def problem(self, request: Request, who: Identity | None, text: str,
-                status: int) -> HTMLResponse:
+    def problem(
+        self, request: Request, who: Identity | None, text: str, status: int
+    ) -> HTMLResponse:
         return self.render(request, "problem.html", who, status=status, message=text)
 
     def refused(self, request: Request, error: EscalationError, to: str) -> Response:
@@ -216,8 +263,13 @@ def redirect(to: str) -> RedirectResponse:
 
 def safe_next(target: str | None) -> str:
     """Only a path inside the console: never an open redirect to another site."""
-    if target and target.startswith(PREFIX + "/") and not target.startswith("//") \
-            and "\\" not in target and "//" not in target:
+    if (
+        target
+        and target.startswith(PREFIX + "/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and "//" not in target
+    ):
         return target
     return PREFIX + "/"
 
@@ -252,7 +304,11 @@ class _Format:
     def trend(self, history: CheckInHistory) -> Markup:
         """The scores of the answered check-ins as a small SVG line (no script, no library)."""
         questionnaire = self.console.runtime.content.questionnaires.get(history.questionnaire)
-        top = sum(max(c.score for c in item.choices) for item in questionnaire.items) if questionnaire else 0
+        top = (
+            sum(max(c.score for c in item.choices) for item in questionnaire.items)
+            if questionnaire
+            else 0
+        )
         offer = questionnaire.offer_at if questionnaire else 0
         points = [(i, row.score) for i, row in enumerate(history.rows) if row.score is not None]
         top = max([top, offer, 1] + [score for _, score in points])
@@ -263,8 +319,15 @@ class _Format:
             return round(height - pad - (height - 2 * pad) * score / top, 1)
 
         line = " ".join(f"{round(pad + i * step, 1)},{y(score)}" for i, score in points)
-        dots = "".join(f'<circle cx="{round(pad + i * step, 1)}" cy="{y(score)}" r="3"/>' for i, score in points)
-        threshold = f'<line class="offer" x1="0" x2="{width}" y1="{y(offer)}" y2="{y(offer)}"/>' if offer else ""
+        dots = "".join(
+            f'<circle cx="{round(pad + i * step, 1)}" cy="{y(score)}" r="3"/>'
+            for i, score in points
+        )
+        threshold = (
+            f'<line class="offer" x1="0" x2="{width}" y1="{y(offer)}" y2="{y(offer)}"/>'
+            if offer
+            else ""
+        )
         return Markup(
             f'<svg class="trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'role="img" aria-hidden="true">{threshold}<polyline points="{line}"/>{dots}</svg>'

@@ -57,13 +57,21 @@ class Media:
         try:
             # Twilio answers with a redirect to storage; httpx drops the credentials when a
             # redirect leaves the origin they were meant for.
-            upstream = await self.c.http.send(self.c.http.build_request("GET", ref),
-                                              auth=credentials, stream=True, follow_redirects=True)
+            upstream = await self.c.http.send(
+                self.c.http.build_request("GET", ref),
+                auth=credentials,
+                stream=True,
+                follow_redirects=True,
+            )
         except httpx.HTTPError:
             return PlainTextResponse(w.media_failed, 502, headers=HEADERS)
         kind = upstream.headers.get("content-type", mime or "audio/wav")
         if upstream.status_code != 200 or not kind.startswith(PLAYABLE):
             await upstream.aclose()
             return PlainTextResponse(w.media_failed, 502, headers=HEADERS)
-        return StreamingResponse(upstream.aiter_bytes(), media_type=kind, headers=HEADERS,
-                                 background=BackgroundTask(upstream.aclose))
+        return StreamingResponse(
+            upstream.aiter_bytes(),
+            media_type=kind,
+            headers=HEADERS,
+            background=BackgroundTask(upstream.aclose),
+        )

@@ -33,13 +33,15 @@ class Pages:
         password = str(form.get("password") or "")[:1024]
         target = safe_next(str(form.get("next") or ""))
         if await c.login_limited(request, name):
-            return c.render(request, "login.html", None, 429, error=w.login_limited, name=name,
-                            next=target)
+            return c.render(
+                request, "login.html", None, 429, error=w.login_limited, name=name, next=target
+            )
         who = await c.db(lambda s: counsellors.authenticate(s, name, password))
         if who is None:
             await c.login_failed(request, name)
-            return c.render(request, "login.html", None, 401, error=w.login_failed, name=name,
-                            next=target)
+            return c.render(
+                request, "login.html", None, 401, error=w.login_failed, name=name, next=target
+            )
         await c.login_succeeded(request, name)
         language = request.session.get("lang")
         request.session.clear()  # a fresh session: nothing from before signing in carries over
@@ -73,19 +75,31 @@ class Pages:
 
     # --- a conversation -------------------------------------------------------------------
 
-    async def ticket(self, request: Request, who: Identity,
-                     revealed: str | None = None) -> Response:
+    async def ticket(
+        self, request: Request, who: Identity, revealed: str | None = None
+    ) -> Response:
         ticket_id = int(request.path_params["ticket"])
         try:
             case = await self.c.desk.case(ticket_id, who)  # an audit event
         except EscalationError as error:
             return self.c.refused(request, error, PREFIX + "/")
-        colleagues = await self.c.db(lambda s: [
-            (a.id, a.name) for a in counsellors.accounts(s, active_only=True)
-            if a.id != case.ticket.counsellor_id])
+        colleagues = await self.c.db(
+            lambda s: [
+                (a.id, a.name)
+                for a in counsellors.accounts(s, active_only=True)
+                if a.id != case.ticket.counsellor_id
+            ]
+        )
         language = case.contact_language or case.ticket.language or ""
-        return self.c.render(request, "ticket.html", who, case=case, colleagues=colleagues,
-                             canned=self.c.canned.get(language, ()), revealed=revealed)
+        return self.c.render(
+            request,
+            "ticket.html",
+            who,
+            case=case,
+            colleagues=colleagues,
+            canned=self.c.canned.get(language, ()),
+            revealed=revealed,
+        )
 
     async def case(self, request: Request, who: Identity) -> Response:
         """The conversation's state and history alone, refreshed live (not an audit event:
@@ -95,9 +109,13 @@ class Pages:
             case = await self.c.desk.case(ticket_id, who, audit=False)
         except EscalationError as error:
             return self.c.refused(request, error, PREFIX + "/")
-        colleagues = await self.c.db(lambda s: [
-            (a.id, a.name) for a in counsellors.accounts(s, active_only=True)
-            if a.id != case.ticket.counsellor_id])
+        colleagues = await self.c.db(
+            lambda s: [
+                (a.id, a.name)
+                for a in counsellors.accounts(s, active_only=True)
+                if a.id != case.ticket.counsellor_id
+            ]
+        )
         return self.c.fragment(request, "_case.html", who, case=case, colleagues=colleagues)
 
     # --- supervision and accounts ---------------------------------------------------------
@@ -108,7 +126,10 @@ class Pages:
         return self.c.render(request, "supervision.html", who, overview=overview, board=board)
 
     async def accounts(self, request: Request, who: Identity) -> Response:
-        rows = await self.c.db(lambda s: [
-            (a.id, a.name, a.role, a.languages, a.active, a.on_duty)
-            for a in counsellors.accounts(s)])
+        rows = await self.c.db(
+            lambda s: [
+                (a.id, a.name, a.role, a.languages, a.active, a.on_duty)
+                for a in counsellors.accounts(s)
+            ]
+        )
         return self.c.render(request, "accounts.html", who, accounts=rows, roles=counsellors.ROLES)

@@ -29,11 +29,14 @@ WORDS: dict[str, Text] = {
     "password": Text("console.sign_in.password", "Password"),
     "sign_in": Text("console.sign_in.button", "Sign in"),
     "login_failed": Text("console.sign_in.failed", "The name or the password is wrong."),
-    "login_limited": Text("console.sign_in.limited",
-                          "Too many attempts. Wait a quarter of an hour, then try again."),
+    "login_limited": Text(
+        "console.sign_in.limited", "Too many attempts. Wait a quarter of an hour, then try again."
+    ),
     "signed_out": Text("console.sign_in.signed_out", "You are signed out."),
-    "confidential": Text("console.confidential",
-                         "Everything here is confidential: do not copy it outside the console."),
+    "confidential": Text(
+        "console.confidential",
+        "Everything here is confidential: do not copy it outside the console.",
+    ),
     # the queue
     "mine": Text("console.queue.mine", "With me"),
     "waiting_yours": Text("console.queue.waiting_yours", "Waiting — in your languages"),
@@ -62,10 +65,12 @@ WORDS: dict[str, Text] = {
     "reason_checkins_missed": Text("console.reason.checkins_missed", "Check-ins missed"),
     # alerts
     "alert_title": Text("console.alert.title", "Critical: someone may be in danger"),
-    "alert_body": Text("console.alert.body",
-                       "A critical conversation is waiting at the top of the queue."),
-    "transferred_to_you": Text("console.alert.transferred",
-                               "A colleague passed a conversation to you."),
+    "alert_body": Text(
+        "console.alert.body", "A critical conversation is waiting at the top of the queue."
+    ),
+    "transferred_to_you": Text(
+        "console.alert.transferred", "A colleague passed a conversation to you."
+    ),
     "dismiss": Text("console.dismiss", "Dismiss"),
     # a conversation
     "back": Text("console.back", "Back to the queue"),
@@ -80,8 +85,9 @@ WORDS: dict[str, Text] = {
     "send": Text("console.reply.send", "Send"),
     "canned": Text("console.canned", "Canned replies"),
     "canned_choose": Text("console.canned.choose", "Insert a canned reply…"),
-    "note_placeholder": Text("console.note.placeholder",
-                             "Internal note (never sent to the person)…"),
+    "note_placeholder": Text(
+        "console.note.placeholder", "Internal note (never sent to the person)…"
+    ),
     "add_note": Text("console.note.add", "Add the note"),
     "release": Text("console.release", "Put back in the queue"),
     "transfer": Text("console.transfer", "Pass to a colleague"),
@@ -94,21 +100,28 @@ WORDS: dict[str, Text] = {
     "reveal": Text("console.reveal", "Show the number to call back"),
     "number": Text("console.reveal.number", "Number to call back: {number}"),
     "voicemail": Text("console.media.recording", "Voicemail"),
-    "attachment": Text("console.media.attachment",
-                       "Attachment ({kind}): it cannot be played here."),
-    "media_failed": Text("console.media.failed",
-                         "The recording could not be fetched from the provider; try again later."),
+    "attachment": Text(
+        "console.media.attachment", "Attachment ({kind}): it cannot be played here."
+    ),
+    "media_failed": Text(
+        "console.media.failed",
+        "The recording could not be fetched from the provider; try again later.",
+    ),
     "previous_conversation": Text("console.case.previous", "Earlier conversation"),
     "claimed_ok": Text("console.done.claimed", "The conversation is yours: the person was told."),
-    "closed_ok": Text("console.done.closed",
-                      "Closed; the person was told and Sanad takes over again."),
+    "closed_ok": Text(
+        "console.done.closed", "Closed; the person was told and Sanad takes over again."
+    ),
     "released_ok": Text("console.done.released", "The conversation is back in the queue."),
     "transferred_ok": Text("console.done.transferred", "The conversation was passed to {name}."),
     # check-ins
     "checkins": Text("console.checkins.title", "Check-ins"),
     "checkins_plan": Text("console.checkins.plan", "Every {days} days · {status}"),
-    "checkins_trend": Text("console.checkins.trend",
-                           "Score of the last check-ins (higher means more distress; {offer} and over: a counsellor was offered)"),
+    "checkins_trend": Text(
+        "console.checkins.trend",
+        "Score of the last check-ins (higher means more distress; {offer} and over: a "
+        "counsellor was offered)",
+    ),
     "checkin_plan_active": Text("console.checkins.active", "active"),
     "checkin_plan_paused": Text("console.checkins.paused", "paused"),
     "checkin_plan_stopped": Text("console.checkins.stopped", "stopped"),
@@ -119,7 +132,9 @@ WORDS: dict[str, Text] = {
     "checkin_skipped": Text("console.checkins.status.skipped", "skipped"),
     "checkin_outcome_fine": Text("console.checkins.outcome.fine", "fine"),
     "checkin_outcome_offer": Text("console.checkins.outcome.offer", "a counsellor was offered"),
-    "checkin_outcome_critical": Text("console.checkins.outcome.critical", "danger: critical ticket"),
+    "checkin_outcome_critical": Text(
+        "console.checkins.outcome.critical", "danger: critical ticket"
+    ),
     "checkin_flagged": Text("console.checkins.flagged", "{count} worrying free-text answer(s)"),
     "checkin_score": Text("console.checkins.score", "score {score}"),
     # supervision
@@ -150,6 +165,7 @@ WORDS: dict[str, Text] = {
     "supervisors_only": Text("console.refused.supervisors", "This page is for supervisors."),
     "admins_only": Text("console.refused.admins", "This page is for administrators."),
 }
+
 
 class Words:
     """The words in one language: `w.take`, `w.format("number", number=…)`, `w.reason(slug)`."""

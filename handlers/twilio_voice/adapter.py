@@ -53,8 +53,17 @@ CHANNEL = "voice"
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 AUDIO_NAME = re.compile(r"[a-z0-9_.-]+\.mp3")
 # What Twilio sends as `From` when the caller hides their number.
-WITHHELD = {"anonymous", "restricted", "unknown", "private", "blocked",
-            "+266696687", "+86282452253", "+7378742833", "+2562533"}
+WITHHELD = {
+    "anonymous",
+    "restricted",
+    "unknown",
+    "private",
+    "blocked",
+    "+266696687",
+    "+86282452253",
+    "+7378742833",
+    "+2562533",
+}
 GATHER_TIMEOUT = 6  # seconds of silence before the prompt counts as unanswered
 RECORD_SECONDS = 120
 HOLD_PAUSE = 20  # seconds between two "you are number N" while waiting
@@ -71,8 +80,9 @@ class VoiceAdapter:
         self.settings = runtime.settings
         self.languages = list(runtime.content.catalogs.languages)
         dialogue = runtime.engine.dialogue
-        self.speech = Speech(runtime.engine.renderer, self.languages, dialogue.language_of_option,
-                             self._recording)
+        self.speech = Speech(
+            runtime.engine.renderer, self.languages, dialogue.language_of_option, self._recording
+        )
 
     # --- the adapter protocol -----------------------------------------------------------------
 
@@ -109,8 +119,11 @@ class VoiceAdapter:
                     continue
                 if not AUDIO_NAME.fullmatch(path.name) or path.name[:-4] not in keys:
                     stray.append(path)
-                    log.warning("%s is never played: name a recording after an answer key, "
-                                "e.g. legal_aid.what.mp3", path)
+                    log.warning(
+                        "%s is never played: name a recording after an answer key, "
+                        "e.g. legal_aid.what.mp3",
+                        path,
+                    )
         return stray
 
     # --- webhooks -----------------------------------------------------------------------------
@@ -124,10 +137,13 @@ class VoiceAdapter:
         flows = self.runtime.content.flows
         welcome, choose = flows.get(WELCOME), flows[LANGUAGE]
         body = ((welcome.say or welcome.ask) if welcome is not None else None) or choose.ask
-        options = tuple(Option(f"{LANGUAGE}:{code}", Verbatim(language.name))
-                        for code, language in self.runtime.content.catalogs.languages.items())
-        spoken = self.speech.turn([Reply(body or Verbatim(""), options, every_language=True)],
-                                 self._default())
+        options = tuple(
+            Option(f"{LANGUAGE}:{code}", Verbatim(language.name))
+            for code, language in self.runtime.content.catalogs.languages.items()
+        )
+        spoken = self.speech.turn(
+            [Reply(body or Verbatim(""), options, every_language=True)], self._default()
+        )
         call = CallState(step=1, prompt=spoken.prompt, options=spoken.options, hints=spoken.hints)
         await save_call(self.runtime.store, call_sid, call)
         return self._gather(call, spoken.before, call.prompt)
@@ -157,8 +173,13 @@ class VoiceAdapter:
         if digits == "*":
             inbound = Inbound(CHANNEL, sender, "*", provider_id=provider_id, intent="help_menu")
         elif digits.isdigit() and 1 <= int(digits) <= len(call.options):
-            inbound = Inbound(CHANNEL, sender, digits, provider_id=provider_id,
-                              option=call.options[int(digits) - 1])
+            inbound = Inbound(
+                CHANNEL,
+                sender,
+                digits,
+                provider_id=provider_id,
+                option=call.options[int(digits) - 1],
+            )
         elif digits.isdigit() and not call.prompt:
             # The call's state is gone: the engine knows where the conversation waits.
             inbound = Inbound(CHANNEL, sender, digits, provider_id=provider_id)
@@ -167,8 +188,13 @@ class VoiceAdapter:
             return self._gather(call, [], [self._say(INVALID, call.language), *call.prompt])
         else:
             option = self._spoken_language(spoken) if call.language is None else None
-            inbound = Inbound(CHANNEL, sender, spoken[:1000], provider_id=provider_id,
-                              option=f"{LANGUAGE}:{option}" if option else None)
+            inbound = Inbound(
+                CHANNEL,
+                sender,
+                spoken[:1000],
+                provider_id=provider_id,
+                option=f"{LANGUAGE}:{option}" if option else None,
+            )
         result = await self.runtime.engine.handle(inbound)
         return await self._answer(call, call_sid, result)
 
@@ -188,12 +214,18 @@ class VoiceAdapter:
         if not url.startswith(("https://", "http://")):
             return PlainTextResponse("`RecordingUrl` must be a URL", status_code=400)
         recording_sid = form.get("RecordingSid", "").strip()[:64]
-        inbound = Inbound(CHANNEL, sender, provider_id=f"{call_sid}:voicemail:{recording_sid}",
-                          media=(Media("recording", url),))
+        inbound = Inbound(
+            CHANNEL,
+            sender,
+            provider_id=f"{call_sid}:voicemail:{recording_sid}",
+            media=(Media("recording", url),),
+        )
         result = await self.runtime.engine.handle(inbound)
         await forget_call(self.runtime.store, call_sid)
-        self._add(response, self.speech.turn(_without_notices(result.replies), result.language,
-                                             keys=False).all())
+        self._add(
+            response,
+            self.speech.turn(_without_notices(result.replies), result.language, keys=False).all(),
+        )
         response.hangup()
         return _twiml(response)
 
@@ -241,8 +273,9 @@ class VoiceAdapter:
 
     # --- turns --------------------------------------------------------------------------------
 
-    async def _answer(self, call: CallState, call_sid: str, result: TurnResult,
-                      pressed_zero: bool = False) -> Response:
+    async def _answer(
+        self, call: CallState, call_sid: str, result: TurnResult, pressed_zero: bool = False
+    ) -> Response:
         """The engine's replies as the next TwiML document."""
         if result.duplicate:  # Twilio sent this step again: say the current prompt again
             return self._gather(call, [], call.prompt)
@@ -255,7 +288,9 @@ class VoiceAdapter:
             response.hangup()
             return _twiml(response)
         if result.state in ("queued", "with_counsellor") and (
-            pressed_zero or not replies or _announces_handoff(replies)
+            pressed_zero
+            or not replies
+            or _announces_handoff(replies)
             or any(event.kind == "ticket" for event in result.events)
         ):
             call.language = language
@@ -270,8 +305,9 @@ class VoiceAdapter:
         await save_call(self.runtime.store, call_sid, call)
         return self._gather(call, spoken.before, call.prompt)
 
-    async def _silence(self, call: CallState, call_sid: str, sender: str,
-                       provider_id: str) -> Response:
+    async def _silence(
+        self, call: CallState, call_sid: str, sender: str, provider_id: str
+    ) -> Response:
         """No input: the prompt once more, then the main menu; after that, goodbye."""
         call.silences += 1
         language = call.language or self._default()
@@ -287,9 +323,10 @@ class VoiceAdapter:
         await save_call(self.runtime.store, call_sid, call)
         return self._gather(call, [], [self._say(SILENCE, language), *call.prompt])
 
-    async def _counsellor(self, call: CallState, call_sid: str, sender: str,
-                          provider_id: str) -> Response:
-        """"0": the queue when someone can answer; otherwise voicemail, which opens the ticket."""
+    async def _counsellor(
+        self, call: CallState, call_sid: str, sender: str, provider_id: str
+    ) -> Response:
+        """ "0": the queue when someone can answer; otherwise voicemail, which opens the ticket."""
         if call.language is not None and not await self._can_answer(call.language):
             await save_call(self.runtime.store, call_sid, call)
             return self._voicemail([], call.language)
@@ -300,8 +337,9 @@ class VoiceAdapter:
     async def _handoff(self, replies: list[Reply], language: str) -> Response:
         said = self.speech.turn(replies, language, keys=False).all()
         if not await self._can_answer(language):
-            safety = any(isinstance(r.body, Answer) and r.body.key == SAFETY_ANSWER
-                         for r in replies)
+            safety = any(
+                isinstance(r.body, Answer) and r.body.key == SAFETY_ANSWER for r in replies
+            )
             return self._voicemail(said, language, emergency=not safety)
         response = VoiceResponse()
         self._add(response, [*said, self._say(HOLD, language)])
@@ -318,8 +356,11 @@ class VoiceAdapter:
         """Nobody can answer: the hours, the emergency numbers, then a message of two minutes."""
         segments = [*said, self._say(UNAVAILABLE, language)]
         catalogs = self.runtime.content.catalogs
-        hours = spoken_hours(self.runtime.hours, catalogs.language(language),
-                             lambda text: self.runtime.engine.renderer.text(text, language))
+        hours = spoken_hours(
+            self.runtime.hours,
+            catalogs.language(language),
+            lambda text: self.runtime.engine.renderer.text(text, language),
+        )
         if hours:
             segments.append(Segment(language, say=hours))
         if emergency:
@@ -406,8 +447,12 @@ class VoiceAdapter:
         """The language a caller named at the language menu ("arabe", "English"), if one."""
         dialogue = self.runtime.engine.dialogue
         words = f" {dialogue.normalise(spoken)} "
-        found = {code for code, names in dialogue.language_names.items()
-                 for name in names if len(name) > 2 and f" {name} " in words}
+        found = {
+            code
+            for code, names in dialogue.language_names.items()
+            for name in names
+            if len(name) > 2 and f" {name} " in words
+        }
         return found.pop() if len(found) == 1 else None
 
     async def _can_answer(self, language: str) -> bool:
@@ -419,8 +464,9 @@ class VoiceAdapter:
     def _on_duty(self, language: str) -> bool:
         with self.runtime.db.session() as session:
             spoken = session.scalars(
-                select(Counsellor.languages).where(Counsellor.active.is_(True),
-                                                   Counsellor.on_duty.is_(True))
+                select(Counsellor.languages).where(
+                    Counsellor.active.is_(True), Counsellor.on_duty.is_(True)
+                )
             )
             return any(language in (code.strip() for code in codes.split(",")) for codes in spoken)
 

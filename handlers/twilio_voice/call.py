@@ -25,10 +25,17 @@ class CallState:
     silences: int = 0  # no input in a row
 
     def to_json(self) -> str:
-        return json.dumps({
-            "step": self.step, "prompt": dump(self.prompt), "options": self.options,
-            "hints": self.hints, "language": self.language, "silences": self.silences,
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "step": self.step,
+                "prompt": dump(self.prompt),
+                "options": self.options,
+                "hints": self.hints,
+                "language": self.language,
+                "silences": self.silences,
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, raw: str) -> CallState:

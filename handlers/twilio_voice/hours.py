@@ -33,12 +33,18 @@ def spoken_hours(hours: OpeningHours, language: Language, say: Callable[[Text], 
     names = get_day_names("wide", locale=language.locale)
     parts = []
     for first, last, periods in runs:
-        days = str(names[first]) if first == last else say(
-            HOURS_DAYS.with_params(first=str(names[first]), last=str(names[last])))
+        days = (
+            str(names[first])
+            if first == last
+            else say(HOURS_DAYS.with_params(first=str(names[first]), last=str(names[last])))
+        )
         times = ", ".join(
-            say(HOURS_TIMES.with_params(
-                start=format_time(start, format="short", locale=language.locale),
-                end=format_time(end, format="short", locale=language.locale)))
+            say(
+                HOURS_TIMES.with_params(
+                    start=format_time(start, format="short", locale=language.locale),
+                    end=format_time(end, format="short", locale=language.locale),
+                )
+            )
             for start, end in periods
         )
         parts.append(f"{days} {times}")

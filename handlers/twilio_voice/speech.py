@@ -102,8 +102,9 @@ class Speech:
                     segments.append(self.text(LANGUAGE_DIGIT.with_params(digit=str(key)), code))
                 elif chosen is None:
                     label = self.renderer.label(option.label, code)
-                    segments.append(self.text(PRESS.with_params(option=label, digit=str(key)),
-                                              code))
+                    segments.append(
+                        self.text(PRESS.with_params(option=label, digit=str(key)), code)
+                    )
         return segments
 
     def _body(self, reply: Reply, language: str) -> list[Segment]:

@@ -72,8 +72,11 @@ class WebchatAdapter:
     async def page(self, request: Request) -> Response:
         catalogs = self.runtime.content.catalogs
         codes = list(catalogs.languages)
-        wanted = [part.split(";")[0].strip().replace("-", "_")
-                  for part in request.headers.get("accept-language", "").split(",") if part.strip()]
+        wanted = [
+            part.split(";")[0].strip().replace("-", "_")
+            for part in request.headers.get("accept-language", "").split(",")
+            if part.strip()
+        ]
         chosen = negotiate_locale(wanted, codes, sep="_") or "fr"
         chosen = Locale.parse(chosen).language if chosen not in codes else chosen
         if chosen not in codes:
@@ -82,8 +85,10 @@ class WebchatAdapter:
         chrome = {
             code: {key: renderer.text(text, code) for key, text in CHROME.items()} for code in codes
         }
-        languages = [{"code": code, "name": lang.name, "dir": lang.direction}
-                     for code, lang in catalogs.languages.items()]
+        languages = [
+            {"code": code, "name": lang.name, "dir": lang.direction}
+            for code, lang in catalogs.languages.items()
+        ]
         html = self.templates.get_template("index.html").render(
             lang=chosen,
             dir=catalogs.language(chosen).direction,
@@ -92,12 +97,16 @@ class WebchatAdapter:
             languages=languages,
             languages_json=json.dumps(languages, ensure_ascii=False),
         )
-        return HTMLResponse(html, headers={
-            "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'self'; "
-                                       "img-src 'self' data:; connect-src 'self'",
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-        })
+        return HTMLResponse(
+            html,
+            headers={
+                "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src "
+                "'self'; "
+                "img-src 'self' data:; connect-src 'self'",
+                "Referrer-Policy": "no-referrer",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     # --- the API ------------------------------------------------------------------------------
 
@@ -108,7 +117,8 @@ class WebchatAdapter:
         session = payload.get("session")
         if not isinstance(session, str) or not SESSION.match(session):
             return JSONResponse(
-                {"error": "`session` must be 8 to 128 letters, digits, - or _"}, status_code=400)
+                {"error": "`session` must be 8 to 128 letters, digits, - or _"}, status_code=400
+            )
         text, option, message_id = payload.get("text"), payload.get("option"), payload.get("id")
         if text is not None and not isinstance(text, str):
             return JSONResponse({"error": "`text` must be a string"}, status_code=400)
@@ -116,8 +126,12 @@ class WebchatAdapter:
             return JSONResponse({"error": "`option` must be a string"}, status_code=400)
         if text is None and option is None:
             return JSONResponse({"error": "send `text` or `option`"}, status_code=400)
-        if message_id is not None and (not isinstance(message_id, str) or not MESSAGE_ID.match(message_id)):
-            return JSONResponse({"error": "`id` must be up to 64 letters, digits, - or _"}, status_code=400)
+        if message_id is not None and (
+            not isinstance(message_id, str) or not MESSAGE_ID.match(message_id)
+        ):
+            return JSONResponse(
+                {"error": "`id` must be up to 64 letters, digits, - or _"}, status_code=400
+            )
         inbound = Inbound(
             channel="webchat",
             sender=session,
@@ -128,12 +142,17 @@ class WebchatAdapter:
         result = await self.runtime.engine.handle(inbound)
         language = self.runtime.content.catalogs.language(result.language)
         renderer = self.runtime.engine.renderer
-        return JSONResponse({
-            "replies": [renderer.render(r, result.language, CAPABILITIES).to_dict() for r in result.replies],
-            "state": result.state,
-            "language": language.code,
-            "direction": language.direction,
-        })
+        return JSONResponse(
+            {
+                "replies": [
+                    renderer.render(r, result.language, CAPABILITIES).to_dict()
+                    for r in result.replies
+                ],
+                "state": result.state,
+                "language": language.code,
+                "direction": language.direction,
+            }
+        )
 
     async def events(self, request: Request) -> Response:
         """Server-sent events: what a counsellor writes to this session."""
@@ -166,8 +185,11 @@ class WebchatAdapter:
                     if pending is not None:
                         pending.cancel()
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
 
     async def send(self, delivery: Delivery) -> Sequence[str]:
         """A counsellor's message to an open web chat page, as a server-sent event.

@@ -27,13 +27,31 @@ INTENT_WORDS = {
     "checkin_subscribe": ("check on me", "suivi"),
     "checkin_unsubscribe": ("stop",),
 }
-FRENCH = ("j'ai", "je", "besoin", "un", "bonjour", "oui", "non", "au revoir", "langue",
-          "effacer", "triste", "suis", "conseiller", "veux", "mes")
+FRENCH = (
+    "j'ai",
+    "je",
+    "besoin",
+    "un",
+    "bonjour",
+    "oui",
+    "non",
+    "au revoir",
+    "langue",
+    "effacer",
+    "triste",
+    "suis",
+    "conseiller",
+    "veux",
+    "mes",
+)
 ENGLISH = ("i", "need", "a", "lawyer", "hello", "yes", "the", "my", "bye", "want", "sad", "am")
 CRITICAL = ("me tuer", "kill myself", "أقتل نفسي")
 ELEVATED = ("désespéré", "hopeless")
-CITIES = {"oujda": ("Oujda", "L'Oriental"), "casa": ("Casablanca", "Casablanca-Settat"),
-          "casablanca": ("Casablanca", "Casablanca-Settat")}
+CITIES = {
+    "oujda": ("Oujda", "L'Oriental"),
+    "casa": ("Casablanca", "Casablanca-Settat"),
+    "casablanca": ("Casablanca", "Casablanca-Settat"),
+}
 
 
 class KeywordParser:
@@ -49,18 +67,32 @@ class KeywordParser:
         intent = next((i for i, keys in INTENT_WORDS.items() if any(k in low for k in keys)), None)
         if re.search(r"[\u0600-\u06ff]", text):
             language, sure = "ar", True
-        elif sum(w in FRENCH for w in words) >= 1 and sum(w in FRENCH for w in words) > sum(w in ENGLISH for w in words):
+        elif sum(w in FRENCH for w in words) >= 1 and sum(w in FRENCH for w in words) > sum(
+            w in ENGLISH for w in words
+        ):
             language, sure = "fr", True
         elif any(w in ENGLISH for w in words):
             language, sure = "en", True
         else:
             language, sure = "fr", False
-        risk = "critical" if any(k in low for k in CRITICAL) else "elevated" if any(k in low for k in ELEVATED) else "none"
+        risk = (
+            "critical"
+            if any(k in low for k in CRITICAL)
+            else "elevated"
+            if any(k in low for k in ELEVATED)
+            else "none"
+        )
         entities = tuple(Entity("city", *CITIES[w]) for w in words if w in CITIES)
         return Parse(
-            text=text, language=language, language_confidence=0.99 if sure else 0.4,  # type: ignore[arg-type]
-            intent=intent or "out_of_scope", confidence=0.9 if intent else 0.2,
-            entities=entities, risk=risk, language_sure=sure, understood=intent is not None,  # type: ignore[arg-type]
+            text=text,
+            language=language,
+            language_confidence=0.99 if sure else 0.4,  # type: ignore[arg-type]
+            intent=intent or "out_of_scope",
+            confidence=0.9 if intent else 0.2,
+            entities=entities,
+            risk=risk,
+            language_sure=sure,
+            understood=intent is not None,  # type: ignore[arg-type]
         )
 
 

@@ -81,7 +81,9 @@ def test_consent_comes_first_and_saying_no_keeps_nothing(bot: TestBot, runtime: 
     assert bot.say("i need a lawyer").text == "Legal aid gives a lawyer."  # still every answer
 
 
-def test_subscribing_keeps_the_consent_frequency_and_time(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
+def test_subscribing_keeps_the_consent_frequency_and_time(
+    bot: TestBot, runtime: Runtime, clock: Clock
+) -> None:
     said = subscribe(bot)
     assert said.startswith("Done. Your first check-in will come on 11/30/26")
     assert "then every 3 days" in said
@@ -100,7 +102,9 @@ def test_a_time_that_does_not_exist_is_explained(bot: TestBot) -> None:
     assert bot.say("7pm").text.startswith("Done.")
 
 
-def test_a_due_check_in_is_sent_once_answered_and_scored(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
+def test_a_due_check_in_is_sent_once_answered_and_scored(
+    bot: TestBot, runtime: Runtime, clock: Clock
+) -> None:
     subscribe(bot)
     assert tick(runtime).sent == 0  # not yet due
     clock.advance(hours=7)
@@ -129,7 +133,9 @@ def test_distress_answers_offer_a_counsellor(bot: TestBot, runtime: Runtime, clo
     assert bot.say("yes").ticket.priority == "elevated"
 
 
-def test_a_danger_answer_opens_a_critical_ticket(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
+def test_a_danger_answer_opens_a_critical_ticket(
+    bot: TestBot, runtime: Runtime, clock: Clock
+) -> None:
     subscribe(bot)
     clock.advance(hours=7)
     tick(runtime)
@@ -160,8 +166,9 @@ def test_an_answer_that_is_not_an_option_is_asked_again_once_then_kept_and_flagg
 def test_no_reply_gets_one_gentle_reminder_then_the_check_in_is_missed(
     make_runtime: Callable[..., Runtime], clock: Clock, portal: BlockingPortal
 ) -> None:
-    runtime = make_runtime(parse=KeywordParser(), clock=clock,
-                           extra={"SANAD_CHECKIN_FOLLOWUP_AFTER": "2"})
+    runtime = make_runtime(
+        parse=KeywordParser(), clock=clock, extra={"SANAD_CHECKIN_FOLLOWUP_AFTER": "2"}
+    )
     bot = TestBot(runtime, portal, sender="+212600000010", channel="sms")
     subscribe(bot)
     for _ in range(2):
@@ -190,7 +197,9 @@ def test_after_downtime_stale_check_ins_are_skipped_not_sent_in_a_burst(
     assert plan(runtime).next_due_at > clock.now
 
 
-def test_stop_is_confirmed_in_one_message_and_stopping_twice_is_friendly(bot: TestBot, runtime: Runtime) -> None:
+def test_stop_is_confirmed_in_one_message_and_stopping_twice_is_friendly(
+    bot: TestBot, runtime: Runtime
+) -> None:
     subscribe(bot)
     said = bot.say("stop")
     assert said.text.startswith("Check-ins are stopped")
@@ -221,7 +230,9 @@ def test_a_command_during_a_check_in_is_a_detour_and_the_question_comes_back(
     assert said.state == "queued"
 
 
-def test_erasing_my_data_erases_the_plan_and_the_answers(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
+def test_erasing_my_data_erases_the_plan_and_the_answers(
+    bot: TestBot, runtime: Runtime, clock: Clock
+) -> None:
     subscribe(bot)
     clock.advance(hours=7)
     tick(runtime)
@@ -238,7 +249,10 @@ def test_three_workers_on_postgresql_send_each_due_check_in_exactly_once(
 ) -> None:
     import threading
 
-    runtimes = [make_runtime(parse=KeywordParser(), clock=clock, database_url=postgres_url) for _ in range(3)]
+    runtimes = [
+        make_runtime(parse=KeywordParser(), clock=clock, database_url=postgres_url)
+        for _ in range(3)
+    ]
     for n in range(12):
         subscribe(TestBot(runtimes[n % 3], portal, sender=f"+2126100000{n:02d}", channel="sms"))
     clock.advance(hours=7)
@@ -261,7 +275,9 @@ def test_three_workers_on_postgresql_send_each_due_check_in_exactly_once(
         assert s.scalar(select(func.count()).select_from(Outbound)) == 12
 
 
-def test_check_ins_older_than_the_retention_are_erased(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
+def test_check_ins_older_than_the_retention_are_erased(
+    bot: TestBot, runtime: Runtime, clock: Clock
+) -> None:
     subscribe(bot)
     clock.advance(hours=7)
     tick(runtime)
@@ -273,7 +289,9 @@ def test_check_ins_older_than_the_retention_are_erased(bot: TestBot, runtime: Ru
     assert all(c.due_at > clock.now - timedelta(days=180) for c in checkins(runtime))
 
 
-def test_after_a_detour_the_check_in_question_comes_back(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
+def test_after_a_detour_the_check_in_question_comes_back(
+    bot: TestBot, runtime: Runtime, clock: Clock
+) -> None:
     subscribe(bot)
     clock.advance(hours=7)
     tick(runtime)

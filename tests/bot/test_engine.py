@@ -61,7 +61,9 @@ def test_the_language_is_asked_only_once(bot: TestBot) -> None:
     assert said.language == "fr"
 
 
-def test_a_question_asked_before_the_language_is_answered_once_it_is_chosen(bot: TestBot, parser: KeywordParser) -> None:
+def test_a_question_asked_before_the_language_is_answered_once_it_is_chosen(
+    bot: TestBot, parser: KeywordParser
+) -> None:
     said = bot.say("avocat")  # a keyword, but no sure language
     assert said.labels == ["Français", "العربية", "English"]
     said = bot.choose("English")
@@ -100,7 +102,9 @@ def test_an_unknown_option_id_is_treated_as_text(bot: TestBot) -> None:
     assert said.text == "Legal aid gives a lawyer."
 
 
-def test_after_two_messages_not_understood_the_menu_and_a_counsellor_are_offered(bot: TestBot) -> None:
+def test_after_two_messages_not_understood_the_menu_and_a_counsellor_are_offered(
+    bot: TestBot,
+) -> None:
     bot.say("hello")
     first = bot.say("blablabla qwerty")
     assert first.replies[0].text == "Not understood."
@@ -112,13 +116,17 @@ def test_after_two_messages_not_understood_the_menu_and_a_counsellor_are_offered
     assert said.state == "queued" and said.ticket.priority == "normal"
 
 
-def test_an_empty_message_gets_a_short_prompt_and_the_conversation_keeps_its_place(bot: TestBot) -> None:
+def test_an_empty_message_gets_a_short_prompt_and_the_conversation_keeps_its_place(
+    bot: TestBot,
+) -> None:
     bot.say("hello")
     assert bot.say("   \n\t ").text == "Please write something."
     assert bot.say("1").text == "Legal aid gives a lawyer."
 
 
-def test_control_characters_are_stripped_and_long_messages_cut(bot: TestBot, parser: KeywordParser) -> None:
+def test_control_characters_are_stripped_and_long_messages_cut(
+    bot: TestBot, parser: KeywordParser
+) -> None:
     bot.say("hello")
     assert bot.say("i need a law\x00yer\x07 \ufffd").text == "Legal aid gives a lawyer."
     assert parser.seen[-1] == "i need a lawyer"
@@ -126,7 +134,9 @@ def test_control_characters_are_stripped_and_long_messages_cut(bot: TestBot, par
     assert len(parser.seen[-1]) == 4096
 
 
-def test_a_redelivered_message_is_processed_once_and_answered_once(bot: TestBot, runtime: Runtime) -> None:
+def test_a_redelivered_message_is_processed_once_and_answered_once(
+    bot: TestBot, runtime: Runtime
+) -> None:
     first = bot.say("hello", provider_id="wamid.1")
     again = bot.say("hello", provider_id="wamid.1")
     assert first.replies and not again.replies and again.result.duplicate
@@ -164,8 +174,12 @@ def test_messages_of_one_contact_are_processed_one_at_a_time_in_order(
     assert overlaps == []
     assert keyword.seen == ["hello", "1"]
     with runtime.db.session() as s:
-        bodies = [runtime.vault.decrypt(b) for b in s.scalars(
-            select(Message.body).where(Message.direction == "in").order_by(Message.id))]
+        bodies = [
+            runtime.vault.decrypt(b)
+            for b in s.scalars(
+                select(Message.body).where(Message.direction == "in").order_by(Message.id)
+            )
+        ]
     assert bodies == ["hello", "1"]
 
 
@@ -243,8 +257,9 @@ def test_outside_opening_hours_the_person_hears_when_and_gets_the_emergency_numb
     make_runtime: Callable[..., Runtime], parser: KeywordParser, portal: BlockingPortal
 ) -> None:
     saturday_night = datetime(2026, 11, 28, 22, 0, tzinfo=UTC)
-    runtime = make_runtime(parse=parser, opening_hours="mon-fri 09:00-17:00",
-                           clock=lambda: saturday_night)
+    runtime = make_runtime(
+        parse=parser, opening_hours="mon-fri 09:00-17:00", clock=lambda: saturday_night
+    )
     said = TestBot(runtime, portal).say("i want a human counsellor")
     assert said.state == "queued"
     assert "not here right now" in said.text
@@ -252,7 +267,9 @@ def test_outside_opening_hours_the_person_hears_when_and_gets_the_emergency_numb
     assert said.replies[-1].text == "Emergency: police 19, child line 2511."
 
 
-def test_deleting_my_data_erases_everything_after_a_confirmation(bot: TestBot, runtime: Runtime) -> None:
+def test_deleting_my_data_erases_everything_after_a_confirmation(
+    bot: TestBot, runtime: Runtime
+) -> None:
     bot.say("i want a human counsellor")
     said = bot.say("erase my data")
     assert said.text == "Erase everything?"
@@ -277,7 +294,9 @@ def test_message_text_and_identities_are_not_stored_in_clear(
         assert runtime.vault.decrypt(contact.address) == "+212612345678"
 
 
-def test_goodbye_ends_the_conversation_and_the_next_message_starts_a_new_one(bot: TestBot, runtime: Runtime) -> None:
+def test_goodbye_ends_the_conversation_and_the_next_message_starts_a_new_one(
+    bot: TestBot, runtime: Runtime
+) -> None:
     assert bot.say("hello").state == "bot"
     assert bot.say("bye").state == "closed"
     bot.say("hello")
@@ -290,8 +309,9 @@ def test_a_production_start_without_secrets_is_a_clear_error() -> None:
 
     with pytest.raises(ConfigError, match="SANAD_SECRET_KEY, SANAD_DATA_KEY is not set"):
         Settings.from_mapping({"SANAD_ENV": "production"})
-    settings = Settings.from_mapping({"SANAD_ENV": "production", "SANAD_SECRET_KEY": "a",
-                                      "SANAD_DATA_KEY": "b"})
+    settings = Settings.from_mapping(
+        {"SANAD_ENV": "production", "SANAD_SECRET_KEY": "a", "SANAD_DATA_KEY": "b"}
+    )
     assert replace(settings).production
 
 
@@ -304,7 +324,10 @@ def test_someone_waiting_who_writes_again_hears_they_are_still_in_the_queue_now_
     assert bot.say("i want a human counsellor").state == "queued"
     assert bot.say("hello?").replies == ()  # just told
     now[0] += timedelta(minutes=11)
-    assert bot.say("hello??").text == "A counsellor will answer you here as soon as possible. You are number 1 in the queue."
+    assert (
+        bot.say("hello??").text
+        == "A counsellor will answer you here as soon as possible. You are number 1 in the queue."
+    )
     assert bot.say("please").replies == ()
 
 

@@ -84,7 +84,9 @@ def drain(runtime: Runtime, portal: BlockingPortal) -> int:
     return total
 
 
-def test_messages_leave_in_order_per_contact(setup: tuple[Runtime, FakeAdapter], portal: BlockingPortal) -> None:
+def test_messages_leave_in_order_per_contact(
+    setup: tuple[Runtime, FakeAdapter], portal: BlockingPortal
+) -> None:
     runtime, adapter = setup
     queue(runtime, "+2126001", "one", "two", "three")
     queue(runtime, "+2126002", "other")
@@ -114,7 +116,9 @@ def test_an_outage_delays_messages_but_loses_none_and_keeps_their_order(
         assert rows[0].provider_ids == "SM1" and rows[0].attempts == 6
 
 
-def test_a_flood_limit_is_respected(setup: tuple[Runtime, FakeAdapter], portal: BlockingPortal, clock: Clock) -> None:
+def test_a_flood_limit_is_respected(
+    setup: tuple[Runtime, FakeAdapter], portal: BlockingPortal, clock: Clock
+) -> None:
     runtime, adapter = setup
 
     async def limited(delivery: Delivery) -> Sequence[str]:
@@ -138,7 +142,9 @@ def test_an_undeliverable_message_is_given_up_and_the_next_one_goes(
     assert adapter.sent == [("+2126001", "good")]
 
 
-def test_delivery_status_callbacks_are_recorded(setup: tuple[Runtime, FakeAdapter], portal: BlockingPortal) -> None:
+def test_delivery_status_callbacks_are_recorded(
+    setup: tuple[Runtime, FakeAdapter], portal: BlockingPortal
+) -> None:
     runtime, _ = setup
     queue(runtime, "+2126001", "one")
     drain(runtime, portal)
@@ -171,4 +177,6 @@ def test_many_workers_on_postgresql_send_each_message_exactly_once(
     assert sorted(texts) == sorted(f"{n}-{i}" for n in range(10) for i in range(3))
     assert len(texts) == len(set(texts)) == 30
     for n in range(10):
-        assert [t for a, t in adapter.sent if a == f"+21260{n:04d}"] == [f"{n}-{i}" for i in range(3)]
+        assert [t for a, t in adapter.sent if a == f"+21260{n:04d}"] == [
+            f"{n}-{i}" for i in range(3)
+        ]

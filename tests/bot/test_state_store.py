@@ -1,4 +1,4 @@
-"""The same contract for both state stores: in-process and Redis (run against the real Redis in CI)."""
+"""The same contract for both state stores: in-process and Redis (the real Redis in CI)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def run(portal: BlockingPortal, coroutine_function: Callable[[], object]) -> obj
     return portal.call(coroutine_function)  # type: ignore[arg-type]
 
 
-def test_get_set_delete_and_time_to_live(make_store: Callable[[], StateStore], portal: BlockingPortal) -> None:
+def test_get_set_delete_and_time_to_live(
+    make_store: Callable[[], StateStore], portal: BlockingPortal
+) -> None:
     store = make_store()
 
     async def scenario() -> None:
@@ -51,7 +53,9 @@ def test_get_set_delete_and_time_to_live(make_store: Callable[[], StateStore], p
     run(portal, scenario)
 
 
-def test_set_if_absent_sets_once(make_store: Callable[[], StateStore], portal: BlockingPortal) -> None:
+def test_set_if_absent_sets_once(
+    make_store: Callable[[], StateStore], portal: BlockingPortal
+) -> None:
     store = make_store()
 
     async def scenario() -> None:
@@ -62,7 +66,9 @@ def test_set_if_absent_sets_once(make_store: Callable[[], StateStore], portal: B
     run(portal, scenario)
 
 
-def test_counters_expire_after_their_first_increment(make_store: Callable[[], StateStore], portal: BlockingPortal) -> None:
+def test_counters_expire_after_their_first_increment(
+    make_store: Callable[[], StateStore], portal: BlockingPortal
+) -> None:
     store = make_store()
 
     async def scenario() -> None:
@@ -116,7 +122,9 @@ def test_waiters_of_one_worker_get_the_lock_in_arrival_order(
     assert order == [0, 1, 2, 3, 4]
 
 
-def test_a_lock_held_too_long_times_out(make_store: Callable[[], StateStore], portal: BlockingPortal) -> None:
+def test_a_lock_held_too_long_times_out(
+    make_store: Callable[[], StateStore], portal: BlockingPortal
+) -> None:
     first, second = make_store(), make_store()
 
     async def scenario() -> None:
@@ -128,7 +136,9 @@ def test_a_lock_held_too_long_times_out(make_store: Callable[[], StateStore], po
     run(portal, scenario)
 
 
-def test_published_messages_reach_every_subscriber(make_store: Callable[[], StateStore], portal: BlockingPortal) -> None:
+def test_published_messages_reach_every_subscriber(
+    make_store: Callable[[], StateStore], portal: BlockingPortal
+) -> None:
     publisher, a, b = make_store(), make_store(), make_store()
 
     async def first(stream: AsyncIterator[str]) -> str:

@@ -32,7 +32,8 @@ def test_migrations_create_exactly_the_models(database_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == [], "models and migrations differ: write a migration (see README)"
     assert {"contacts", "conversations", "messages", "tickets", "audit_events"} <= set(
-        inspect(db.engine).get_table_names())
+        inspect(db.engine).get_table_names()
+    )
     db.dispose()
 
 
@@ -41,8 +42,11 @@ def test_a_conversation_with_postgres_and_redis(
 ) -> None:
     from bot.state.redis import RedisStore
 
-    runtime = make_runtime(parse=KeywordParser(), database_url=postgres_url,
-                           store=RedisStore(redis_url, prefix="sanad-test:"))
+    runtime = make_runtime(
+        parse=KeywordParser(),
+        database_url=postgres_url,
+        store=RedisStore(redis_url, prefix="sanad-test:"),
+    )
     bot = TestBot(runtime, portal, sender="+212600000002", channel="sms")
     assert bot.say("i need a lawyer", provider_id="SM1").text.endswith("Legal aid gives a lawyer.")
     assert bot.say("i need a lawyer", provider_id="SM1").result.duplicate
@@ -70,7 +74,14 @@ def test_the_same_provider_message_cannot_be_stored_twice(database_url: str) -> 
         ids = (conversation.id, contact.id)
     with pytest.raises(IntegrityError), db.session() as s:
         for _ in range(2):
-            s.add(Message(conversation_id=ids[0], contact_id=ids[1], direction="in", channel="sms",
-                          provider_id="SMx"))
+            s.add(
+                Message(
+                    conversation_id=ids[0],
+                    contact_id=ids[1],
+                    direction="in",
+                    channel="sms",
+                    provider_id="SMx",
+                )
+            )
         s.flush()
     db.dispose()

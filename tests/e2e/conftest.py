@@ -32,8 +32,13 @@ class LiveServer:
         self.runtime = runtime
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            create_app(runtime),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -26,23 +26,38 @@ MONDAY_MORNING = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # counsellors are in
 
 
 def lines_of(scenario: list[object]) -> list[str]:
-    return [item if isinstance(item, str) else json.dumps(item, ensure_ascii=False) for item in scenario]
+    return [
+        item if isinstance(item, str) else json.dumps(item, ensure_ascii=False) for item in scenario
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_golden_transcript(name: str, make_runtime: Callable[..., Runtime], portal: BlockingPortal) -> None:
-    runtime = make_runtime(content_dir=DEFAULT_CONTENT_DIR, opening_hours="mon-fri 09:00-17:00",
-                           clock=lambda: MONDAY_MORNING, parse=None)
+def test_golden_transcript(
+    name: str, make_runtime: Callable[..., Runtime], portal: BlockingPortal
+) -> None:
+    runtime = make_runtime(
+        content_dir=DEFAULT_CONTENT_DIR,
+        opening_hours="mon-fri 09:00-17:00",
+        clock=lambda: MONDAY_MORNING,
+        parse=None,
+    )
     out = io.StringIO()
-    portal.call(_chat_jsonl, runtime, io.StringIO("\n".join(lines_of(SCENARIOS[name])) + "\n"), out, "webchat")
+    portal.call(
+        _chat_jsonl,
+        runtime,
+        io.StringIO("\n".join(lines_of(SCENARIOS[name])) + "\n"),
+        out,
+        "webchat",
+    )
     got = [json.loads(line) for line in out.getvalue().splitlines()]
     for line in got:  # ticket ids depend on nothing else in the scenario, but keep them readable
         if line.get("ticket"):
             line["ticket"]["id"] = "<id>"
     expected_file = HERE / f"{name}.jsonl"
     if os.environ.get("SANAD_UPDATE_GOLDEN"):
-        expected_file.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in got),
-                                 encoding="utf-8")
+        expected_file.write_text(
+            "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in got), encoding="utf-8"
+        )
     expected = [json.loads(line) for line in expected_file.read_text(encoding="utf-8").splitlines()]
     assert len(got) == len(expected) == len(SCENARIOS[name])
     for number, (line, want) in enumerate(zip(got, expected, strict=True), 1):

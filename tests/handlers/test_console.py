@@ -484,18 +484,40 @@ def console_with_checkins(client: TestClient, runtime: Runtime) -> str:
     start = datetime(2026, 11, 1, 17, 0, tzinfo=UTC)
     with runtime.db.session() as s:
         contact = s.scalars(select(Contact)).one()
-        plan = CheckInPlan(contact_id=contact.id, questionnaire="wellbeing", every_days=3,
-                           time_of_day="18:00", consent_at=start)
+        plan = CheckInPlan(
+            contact_id=contact.id,
+            questionnaire="wellbeing",
+            every_days=3,
+            time_of_day="18:00",
+            consent_at=start,
+        )
         s.add(plan)
         s.flush()
-        answered = CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=start, status="completed",
-                           score=4, outcome="offer")
-        missed = CheckIn(plan_id=plan.id, contact_id=contact.id, due_at=start + timedelta(days=3),
-                         status="missed")
+        answered = CheckIn(
+            plan_id=plan.id,
+            contact_id=contact.id,
+            due_at=start,
+            status="completed",
+            score=4,
+            outcome="offer",
+        )
+        missed = CheckIn(
+            plan_id=plan.id,
+            contact_id=contact.id,
+            due_at=start + timedelta(days=3),
+            status="missed",
+        )
         s.add_all([answered, missed])
         s.flush()
-        s.add(CheckInAnswer(checkin_id=answered.id, contact_id=contact.id, item="mood", flagged=True,
-                            free_text=runtime.vault.encrypt("not good")))
+        s.add(
+            CheckInAnswer(
+                checkin_id=answered.id,
+                contact_id=contact.id,
+                item="mood",
+                flagged=True,
+                free_text=runtime.vault.encrypt("not good"),
+            )
+        )
     token = sign_in(client)
     return client.post("/console/tickets/1/claim", data={"csrf": token}).text
 

@@ -37,24 +37,51 @@ RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
 
 # (language, key at the language menu, voice, speech recognition language, words of the fixture)
 LANGUAGES = {
-    "fr": (1, "Polly.Lea", "fr-FR", {
-        "welcome": "Bienvenue sur la ligne de test.", "set": "Langue choisie.",
-        "menu": "Menu principal :", "legal": "Aide juridique",
-        "answer": "L'aide judiciaire donne un avocat.", "passing": "Je vous passe un conseiller.",
-        "emergency": "Urgences : police 1 9", "day": "lundi",
-    }),
-    "ar": (2, "Polly.Zeina", "ar-MA", {
-        "welcome": "مرحباً بك في خط الاختبار.", "set": "تم اختيار اللغة.",
-        "menu": "القائمة الرئيسية:", "legal": "المساعدة القانونية",
-        "answer": "المساعدة القضائية توفر محامياً.", "passing": "سأحولك إلى مستشار.",
-        "emergency": "الطوارئ: الشرطة 1 9", "day": "الاثنين",
-    }),
-    "en": (3, "Polly.Amy", "en-GB", {
-        "welcome": "Welcome to the test helpline.", "set": "Language set.",
-        "menu": "Main menu:", "legal": "Legal aid",
-        "answer": "Legal aid gives a lawyer.", "passing": "Passing you to a counsellor.",
-        "emergency": "Emergency: police 1 9", "day": "Monday",
-    }),
+    "fr": (
+        1,
+        "Polly.Lea",
+        "fr-FR",
+        {
+            "welcome": "Bienvenue sur la ligne de test.",
+            "set": "Langue choisie.",
+            "menu": "Menu principal :",
+            "legal": "Aide juridique",
+            "answer": "L'aide judiciaire donne un avocat.",
+            "passing": "Je vous passe un conseiller.",
+            "emergency": "Urgences : police 1 9",
+            "day": "lundi",
+        },
+    ),
+    "ar": (
+        2,
+        "Polly.Zeina",
+        "ar-MA",
+        {
+            "welcome": "مرحباً بك في خط الاختبار.",
+            "set": "تم اختيار اللغة.",
+            "menu": "القائمة الرئيسية:",
+            "legal": "المساعدة القانونية",
+            "answer": "المساعدة القضائية توفر محامياً.",
+            "passing": "سأحولك إلى مستشار.",
+            "emergency": "الطوارئ: الشرطة 1 9",
+            "day": "الاثنين",
+        },
+    ),
+    "en": (
+        3,
+        "Polly.Amy",
+        "en-GB",
+        {
+            "welcome": "Welcome to the test helpline.",
+            "set": "Language set.",
+            "menu": "Main menu:",
+            "legal": "Legal aid",
+            "answer": "Legal aid gives a lawyer.",
+            "passing": "Passing you to a counsellor.",
+            "emergency": "Emergency: police 1 9",
+            "day": "Monday",
+        },
+    ),
 }
 
 
@@ -118,27 +145,41 @@ class Twiml:
         return [e.tag for e in self.root]
 
 
-def call_params(sid: str = FIRST_CALL, caller: str = "+212612345678",
-                **extra: str) -> dict[str, str]:
+def call_params(
+    sid: str = FIRST_CALL, caller: str = "+212612345678", **extra: str
+) -> dict[str, str]:
     """What Twilio posts with every webhook of a call."""
-    return {"AccountSid": "AC" + "f" * 32, "CallSid": sid, "From": caller, "To": "+212522000000",
-            "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01",
-            **extra}
+    return {
+        "AccountSid": "AC" + "f" * 32,
+        "CallSid": sid,
+        "From": caller,
+        "To": "+212522000000",
+        "CallStatus": "in-progress",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
 
 
 class Phone:
     """A caller: each method is one webhook Twilio would send, signed as Twilio signs it."""
 
-    def __init__(self, client: TestClient, schema: etree.XMLSchema, caller: str = "+212612345678",
-                 sid: str = FIRST_CALL) -> None:
+    def __init__(
+        self,
+        client: TestClient,
+        schema: etree.XMLSchema,
+        caller: str = "+212612345678",
+        sid: str = FIRST_CALL,
+    ) -> None:
         self.client, self.schema, self.caller, self.sid = client, schema, caller, sid
         self.last: Twiml | None = None
         self.enqueue: Any = None  # the <Enqueue> the caller waits in
 
     def post(self, url: str, **extra: str) -> Twiml:
         params = call_params(self.sid, self.caller, **extra)
-        response = self.client.post(url.removeprefix(PUBLIC), data=params,
-                                    headers=signed_headers(url, params, TOKEN))
+        response = self.client.post(
+            url.removeprefix(PUBLIC), data=params, headers=signed_headers(url, params, TOKEN)
+        )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("application/xml")
         twiml = Twiml(response.content)
@@ -173,13 +214,23 @@ class Phone:
         assert self.last is not None
         record = self.last.find("Record")
         assert record is not None
-        return self.post(str(record.get("action")), RecordingUrl=url, RecordingSid="RE" + "1" * 32,
-                         RecordingDuration="14", Digits="#")
+        return self.post(
+            str(record.get("action")),
+            RecordingUrl=url,
+            RecordingSid="RE" + "1" * 32,
+            RecordingDuration="14",
+            Digits="#",
+        )
 
     def wait(self, position: int) -> Twiml:
         assert self.enqueue is not None, "the caller is not in a queue"
-        return self.post(str(self.enqueue.get("waitUrl")), QueuePosition=str(position),
-                         QueueSid="QU" + "2" * 32, QueueTime="30", CurrentQueueSize=str(position))
+        return self.post(
+            str(self.enqueue.get("waitUrl")),
+            QueuePosition=str(position),
+            QueueSid="QU" + "2" * 32,
+            QueueTime="30",
+            CurrentQueueSize=str(position),
+        )
 
     def leave_queue(self, result: str) -> Twiml:
         assert self.enqueue is not None, "the caller is not in a queue"
@@ -288,8 +339,9 @@ def test_a_call_reaches_legal_aid_and_a_counsellor_in_each_language(
         assert s.scalar(select(Conversation.state)) == "queued"
 
     waiting = phone.wait(position=2)
-    assert waiting.says == [("You are number 2 in the queue. Please stay on the line.", voice,
-                             waiting.says[0][2])]
+    assert waiting.says == [
+        ("You are number 2 in the queue. Please stay on the line.", voice, waiting.says[0][2])
+    ]
     assert waiting.find("Pause") is not None
 
     done = phone.leave_queue("bridged")
@@ -310,7 +362,7 @@ def test_out_of_hours_the_caller_hears_the_hours_and_numbers_and_leaves_a_voicem
         closed = phone.press(0)
         record = closed.find("Record")
         assert record.get("maxLength") == "120" and record.get("playBeep") == "true"
-        assert closed.verbs[closed.verbs.index("Record") + 1:] == ["Say", "Hangup"]
+        assert closed.verbs[closed.verbs.index("Record") + 1 :] == ["Say", "Hangup"]
         said = closed.text
         assert "No counsellor can answer the phone right now." in said
         assert words["day"] in said  # the hours, in the caller's language
@@ -341,8 +393,9 @@ def test_in_hours_with_nobody_on_duty_for_the_language_the_caller_leaves_a_voice
     assert LANGUAGES["ar"][3]["emergency"] in closed.text
 
 
-def test_a_flow_handoff_from_the_menu_puts_the_caller_in_the_queue(runtime: Runtime,
-                                                                   phone: Phone) -> None:
+def test_a_flow_handoff_from_the_menu_puts_the_caller_in_the_queue(
+    runtime: Runtime, phone: Phone
+) -> None:
     on_duty(runtime)
     chose(phone, "en")
     queued = phone.press(2)  # "Talk to someone"
@@ -351,8 +404,9 @@ def test_a_flow_handoff_from_the_menu_puts_the_caller_in_the_queue(runtime: Runt
     assert tickets(runtime) == [("normal", "talk_to_human", "voice", "en")]
 
 
-def test_when_the_queue_fails_the_caller_can_still_leave_a_message(runtime: Runtime,
-                                                                   phone: Phone) -> None:
+def test_when_the_queue_fails_the_caller_can_still_leave_a_message(
+    runtime: Runtime, phone: Phone
+) -> None:
     on_duty(runtime)
     chose(phone, "fr")
     phone.press(0)
@@ -361,8 +415,9 @@ def test_when_the_queue_fails_the_caller_can_still_leave_a_message(runtime: Runt
     assert phone.leave_message().verbs[-1] == "Hangup"
 
 
-def test_a_caller_who_hangs_up_in_the_queue_gets_an_empty_answer(runtime: Runtime,
-                                                                 phone: Phone) -> None:
+def test_a_caller_who_hangs_up_in_the_queue_gets_an_empty_answer(
+    runtime: Runtime, phone: Phone
+) -> None:
     on_duty(runtime)
     chose(phone, "fr")
     phone.press(0)
@@ -372,8 +427,10 @@ def test_a_caller_who_hangs_up_in_the_queue_gets_an_empty_answer(runtime: Runtim
 # --- speech ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("words", "language"), [("arabe", "ar"), ("العربية", "ar"),
-                                                  ("English please", "en"), ("en français", "fr")])
+@pytest.mark.parametrize(
+    ("words", "language"),
+    [("arabe", "ar"), ("العربية", "ar"), ("English please", "en"), ("en français", "fr")],
+)
 def test_the_language_can_be_said(phone: Phone, words: str, language: str) -> None:
     phone.start()
     menu = phone.speak(words)
@@ -454,8 +511,9 @@ def test_a_returning_caller_is_offered_the_languages_again_and_keeps_their_conve
     assert count(runtime, Contact) == 1
 
 
-def test_callers_who_hide_their_number_are_never_mixed_up(runtime: Runtime, client: TestClient,
-                                                          schema: etree.XMLSchema) -> None:
+def test_callers_who_hide_their_number_are_never_mixed_up(
+    runtime: Runtime, client: TestClient, schema: etree.XMLSchema
+) -> None:
     chose(Phone(client, schema, caller="anonymous", sid="CA" + "a" * 32), "fr")
     chose(Phone(client, schema, caller="+266696687", sid="CA" + "b" * 32), "en")
     assert count(runtime, Contact) == 2
@@ -484,7 +542,9 @@ def test_no_recording_means_no_ticket(runtime: Runtime, phone: Phone) -> None:
 
 
 def test_an_answer_with_a_recording_is_played_and_the_recording_is_served(
-    make_phone_runtime: Callable[..., Runtime], schema: etree.XMLSchema, tmp_path: Path,
+    make_phone_runtime: Callable[..., Runtime],
+    schema: etree.XMLSchema,
+    tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     content = tmp_path / "content"
@@ -508,16 +568,25 @@ def test_an_answer_with_a_recording_is_played_and_the_recording_is_served(
         served = client.get(url.removeprefix(PUBLIC))
         assert served.status_code == 200 and served.content == b"ID3 fake mp3"
         assert served.headers["content-type"] == "audio/mpeg"
-        for missing in ("/audio/en/legal.what.mp3", "/audio/xx/legal.what.mp3",
-                        "/audio/fr/..%2Flanguage.yml", "/audio/fr/legal.what.wav"):
+        for missing in (
+            "/audio/en/legal.what.mp3",
+            "/audio/xx/legal.what.mp3",
+            "/audio/fr/..%2Flanguage.yml",
+            "/audio/fr/legal.what.wav",
+        ):
             assert client.get("/webhooks/twilio/voice" + missing).status_code == 404
 
 
-
-def test_voices_are_configurable_per_language(make_phone_runtime: Callable[..., Runtime],
-                                              schema: etree.XMLSchema) -> None:
-    runtime = make_phone_runtime(extra={"SANAD_VOICE_EN": "Polly.Brian", "SANAD_SPEECH_EN": "en-US",
-                                        "SANAD_VOICE_QUEUE": "helpline"})
+def test_voices_are_configurable_per_language(
+    make_phone_runtime: Callable[..., Runtime], schema: etree.XMLSchema
+) -> None:
+    runtime = make_phone_runtime(
+        extra={
+            "SANAD_VOICE_EN": "Polly.Brian",
+            "SANAD_SPEECH_EN": "en-US",
+            "SANAD_VOICE_QUEUE": "helpline",
+        }
+    )
     on_duty(runtime)
     with TestClient(create_app(runtime)) as client:
         phone = Phone(client, schema)
@@ -527,9 +596,14 @@ def test_voices_are_configurable_per_language(make_phone_runtime: Callable[..., 
         assert phone.press(0).find("Enqueue").text == "helpline-en"
 
 
-@pytest.mark.parametrize(("name", "value"), [("SANAD_VOICE_FR", "Polly.Lea-Neural"),
-                                             ("SANAD_VOICE_AR", "Google.ar-XA-Standard-A"),
-                                             ("SANAD_VOICE_QUEUE", "a queue")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SANAD_VOICE_FR", "Polly.Lea-Neural"),
+        ("SANAD_VOICE_AR", "Google.ar-XA-Standard-A"),
+        ("SANAD_VOICE_QUEUE", "a queue"),
+    ],
+)
 def test_a_setting_the_schema_would_refuse_is_a_clear_startup_error(
     make_phone_runtime: Callable[..., Runtime], name: str, value: str
 ) -> None:
@@ -545,12 +619,18 @@ def test_spoken_opening_hours(make_phone_runtime: Callable[..., Runtime]) -> Non
     catalogs, renderer = runtime.content.catalogs, runtime.engine.renderer
 
     def said(code: str) -> str:
-        return spoken_hours(runtime.hours, catalogs.language(code),
-                            lambda text: renderer.text(text, code)) or ""
+        return (
+            spoken_hours(
+                runtime.hours, catalogs.language(code), lambda text: renderer.text(text, code)
+            )
+            or ""
+        )
 
     english = said("en").replace("\u202f", " ")
-    assert english == ("Counsellors answer calls Monday to Friday from 9:00 AM to 12:00 PM, "
-                       "from 2:00 PM to 5:00 PM; Saturday from 10:00 AM to 1:00 PM.")
+    assert english == (
+        "Counsellors answer calls Monday to Friday from 9:00 AM to 12:00 PM, "
+        "from 2:00 PM to 5:00 PM; Saturday from 10:00 AM to 1:00 PM."
+    )
     assert "lundi" in said("fr") and "samedi" in said("fr") and "14:00" in said("fr")
     assert "السبت" in said("ar")
 
@@ -563,8 +643,9 @@ def _no_trace(runtime: Runtime, portal: BlockingPortal, sid: str) -> None:
     assert portal.call(runtime.store.get, f"voice:call:{sid}") is None
 
 
-@pytest.mark.parametrize("path", ["", "/gather?step=1", "/record?lang=fr", "/wait?lang=fr",
-                                  "/queue?lang=fr"])
+@pytest.mark.parametrize(
+    "path", ["", "/gather?step=1", "/record?lang=fr", "/wait?lang=fr", "/queue?lang=fr"]
+)
 def test_a_webhook_without_a_valid_signature_is_refused_and_leaves_no_trace(
     runtime: Runtime, client: TestClient, portal: BlockingPortal, path: str
 ) -> None:
@@ -572,36 +653,48 @@ def test_a_webhook_without_a_valid_signature_is_refused_and_leaves_no_trace(
     url = VOICE + path
     unsigned = client.post(url.removeprefix(PUBLIC), data=params)
     assert unsigned.status_code == 403
-    wrong_token = client.post(url.removeprefix(PUBLIC), data=params,
-                              headers=signed_headers(url, params, "another-token"))
+    wrong_token = client.post(
+        url.removeprefix(PUBLIC), data=params, headers=signed_headers(url, params, "another-token")
+    )
     assert wrong_token.status_code == 403
-    other_url = client.post(url.removeprefix(PUBLIC), data=params,
-                            headers=signed_headers("https://evil.example" + url[len(PUBLIC):],
-                                                   params, TOKEN))
+    other_url = client.post(
+        url.removeprefix(PUBLIC),
+        data=params,
+        headers=signed_headers("https://evil.example" + url[len(PUBLIC) :], params, TOKEN),
+    )
     assert other_url.status_code == 403
     tampered = dict(params, Digits="0")
-    changed = client.post(url.removeprefix(PUBLIC), data=tampered,
-                          headers=signed_headers(url, params, TOKEN))
+    changed = client.post(
+        url.removeprefix(PUBLIC), data=tampered, headers=signed_headers(url, params, TOKEN)
+    )
     assert changed.status_code == 403
     _no_trace(runtime, portal, FIRST_CALL)
 
 
-@pytest.mark.parametrize(("path", "drop", "change"), [
-    ("", "CallSid", {}),
-    ("", "From", {}),
-    ("", None, {"CallSid": "CA-not-a-sid"}),
-    ("/gather?step=abc", None, {}),
-    ("/gather", None, {}),
-    ("/record?lang=fr", None, {"RecordingUrl": "not a url"}),
-])
+@pytest.mark.parametrize(
+    ("path", "drop", "change"),
+    [
+        ("", "CallSid", {}),
+        ("", "From", {}),
+        ("", None, {"CallSid": "CA-not-a-sid"}),
+        ("/gather?step=abc", None, {}),
+        ("/gather", None, {}),
+        ("/record?lang=fr", None, {"RecordingUrl": "not a url"}),
+    ],
+)
 def test_a_malformed_webhook_is_a_400_and_leaves_no_trace(
-    runtime: Runtime, client: TestClient, portal: BlockingPortal, path: str, drop: str | None,
-    change: dict[str, str]
+    runtime: Runtime,
+    client: TestClient,
+    portal: BlockingPortal,
+    path: str,
+    drop: str | None,
+    change: dict[str, str],
 ) -> None:
     params = {k: v for k, v in call_params(**change).items() if k != drop}
     url = VOICE + path
-    response = client.post(url.removeprefix(PUBLIC), data=params,
-                           headers=signed_headers(url, params, TOKEN))
+    response = client.post(
+        url.removeprefix(PUBLIC), data=params, headers=signed_headers(url, params, TOKEN)
+    )
     assert response.status_code == 400
     _no_trace(runtime, portal, FIRST_CALL)
 
@@ -612,8 +705,9 @@ def test_a_body_that_is_not_a_form_is_a_400(client: TestClient) -> None:
     assert client.post("/webhooks/twilio/voice", content=b"{}", headers=headers).status_code == 400
 
 
-def test_written_messages_to_a_caller_are_undeliverable(runtime: Runtime,
-                                                        portal: BlockingPortal) -> None:
+def test_written_messages_to_a_caller_are_undeliverable(
+    runtime: Runtime, portal: BlockingPortal
+) -> None:
     create_app(runtime)
     adapter = runtime.adapters["voice"]
     delivery = Delivery(1, "voice", "+212612345678", "fr", (), False, None, None)
@@ -648,15 +742,21 @@ def test_a_new_person_who_first_presses_a_language_gets_the_menu_in_it(
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_each_webhook_of_a_call_can_reach_any_worker(
-    make_phone_runtime: Callable[..., Runtime], postgres_url: str, redis_url: str,
-    schema: etree.XMLSchema, monkeypatch: pytest.MonkeyPatch,
+    make_phone_runtime: Callable[..., Runtime],
+    postgres_url: str,
+    redis_url: str,
+    schema: etree.XMLSchema,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The call's state is in Redis and its conversation in PostgreSQL: no worker is special."""
     from bot.state.redis import RedisStore
 
-    workers = [make_phone_runtime(database_url=postgres_url,
-                                  store=RedisStore(redis_url, prefix="sanad-test:"))
-               for _ in range(2)]
+    workers = [
+        make_phone_runtime(
+            database_url=postgres_url, store=RedisStore(redis_url, prefix="sanad-test:")
+        )
+        for _ in range(2)
+    ]
     on_duty(workers[0])
     for worker in workers:  # only the webhooks matter here, not the background loops
         monkeypatch.setattr(worker, "workers", dict)

@@ -37,7 +37,9 @@ def stored(runtime: Runtime, model: type) -> int:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_the_page_is_served_in_the_browser_language_right_to_left_for_arabic(client: TestClient) -> None:
+def test_the_page_is_served_in_the_browser_language_right_to_left_for_arabic(
+    client: TestClient,
+) -> None:
     page = client.get("/", headers={"Accept-Language": "ar-MA,ar;q=0.9,fr;q=0.5"})
     assert page.status_code == 200
     assert '<html lang="ar" dir="rtl">' in page.text
@@ -48,20 +50,28 @@ def test_the_page_is_served_in_the_browser_language_right_to_left_for_arabic(cli
 
 
 def test_a_message_gets_replies_with_options_and_the_state(client: TestClient) -> None:
-    response = client.post("/api/webchat/messages", json={"session": SESSION, "text": "i need a lawyer"})
+    response = client.post(
+        "/api/webchat/messages", json={"session": SESSION, "text": "i need a lawyer"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == "bot" and body["language"] == "en" and body["direction"] == "ltr"
     assert body["replies"][-1] == {
         "text": "Legal aid gives a lawyer.",
-        "options": [{"id": "legal.start:where", "label": "Where?"},
-                    {"id": "legal.start:menu", "label": "Main menu"}],
+        "options": [
+            {"id": "legal.start:where", "label": "Where?"},
+            {"id": "legal.start:menu", "label": "Main menu"},
+        ],
     }
-    chosen = client.post("/api/webchat/messages", json={"session": SESSION, "option": "legal.start:where"})
+    chosen = client.post(
+        "/api/webchat/messages", json={"session": SESSION, "option": "legal.start:where"}
+    )
     assert chosen.json()["replies"][0]["text"] == "Associations help."
 
 
-def test_a_retried_message_with_the_same_id_is_answered_once(client: TestClient, runtime: Runtime) -> None:
+def test_a_retried_message_with_the_same_id_is_answered_once(
+    client: TestClient, runtime: Runtime
+) -> None:
     message = {"session": SESSION, "text": "hello", "id": "m1"}
     assert client.post("/api/webchat/messages", json=message).json()["replies"]
     assert client.post("/api/webchat/messages", json=message).json()["replies"] == []
@@ -83,8 +93,9 @@ def test_a_retried_message_with_the_same_id_is_answered_once(client: TestClient,
 def test_malformed_requests_get_400_with_a_clear_message_and_nothing_is_stored(
     client: TestClient, runtime: Runtime, body: bytes, error: str
 ) -> None:
-    response = client.post("/api/webchat/messages", content=body,
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/webchat/messages", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert error in response.json()["error"]
     assert stored(runtime, Contact) == 0
@@ -92,7 +103,9 @@ def test_malformed_requests_get_400_with_a_clear_message_and_nothing_is_stored(
 
 def test_invalid_utf8_is_replaced_and_stripped_not_a_crash(client: TestClient) -> None:
     body = b'{"session": "' + SESSION.encode() + b'", "text": "i need a law\xff\xfeyer"}'
-    response = client.post("/api/webchat/messages", content=body, headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/webchat/messages", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 200
     assert response.json()["replies"][-1]["text"] == "Legal aid gives a lawyer."
 
@@ -114,7 +127,9 @@ def test_health_and_metrics(client: TestClient) -> None:
     assert SESSION not in metrics
 
 
-def test_a_counsellor_message_is_pushed_to_the_open_page(runtime: Runtime, portal: BlockingPortal) -> None:
+def test_a_counsellor_message_is_pushed_to_the_open_page(
+    runtime: Runtime, portal: BlockingPortal
+) -> None:
     create_app(runtime)  # finds the adapters
     key = runtime.engine.contact_key("webchat", SESSION)
 
@@ -132,5 +147,8 @@ def test_a_counsellor_message_is_pushed_to_the_open_page(runtime: Runtime, porta
             return await asyncio.wait_for(stream.__anext__(), 2)
 
     payload = json.loads(portal.call(scenario))
-    assert payload == {"replies": [{"text": "مرحباً، أنا مستشارة", "options": []}],
-                       "language": "ar", "direction": "rtl"}
+    assert payload == {
+        "replies": [{"text": "مرحباً، أنا مستشارة", "options": []}],
+        "language": "ar",
+        "direction": "rtl",
+    }
