@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from anyio.from_thread import BlockingPortal
@@ -105,3 +106,17 @@ class TestBot:
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run a coroutine function on the bot's event loop."""
         return self.portal.call(function, *args)
+
+
+class Clock:
+    """A clock tests move by hand: `Clock()` starts on Monday 30 November 2026, 10:00 UTC
+    (11:00 in Casablanca, within the default opening hours)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

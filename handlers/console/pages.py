@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from bot import counsellors
 from bot.counsellors import Identity
-from bot.escalation import EscalationError
+from bot.escalation import Case, EscalationError
 from handlers.console.context import PREFIX, Console, redirect, safe_next
 
 
@@ -83,13 +83,7 @@ class Pages:
             case = await self.c.desk.case(ticket_id, who)  # an audit event
         except EscalationError as error:
             return self.c.refused(request, error, PREFIX + "/")
-        colleagues = await self.c.db(
-            lambda s: [
-                (a.id, a.name)
-                for a in counsellors.accounts(s, active_only=True)
-                if a.id != case.ticket.counsellor_id
-            ]
-        )
+        colleagues = await self._colleagues(case)
         language = case.contact_language or case.ticket.language or ""
         return self.c.render(
             request,
@@ -101,6 +95,16 @@ class Pages:
             revealed=revealed,
         )
 
+    async def _colleagues(self, case: Case) -> list[tuple[int, str]]:
+        """Who the conversation can be passed to: every active account but its holder."""
+        return await self.c.db(
+            lambda s: [
+                (a.id, a.name)
+                for a in counsellors.accounts(s, active_only=True)
+                if a.id != case.ticket.counsellor_id
+            ]
+        )
+
     async def case(self, request: Request, who: Identity) -> Response:
         """The conversation's state and history alone, refreshed live (not an audit event:
         the counsellor opened it already)."""
@@ -109,13 +113,7 @@ class Pages:
             case = await self.c.desk.case(ticket_id, who, audit=False)
         except EscalationError as error:
             return self.c.refused(request, error, PREFIX + "/")
-        colleagues = await self.c.db(
-            lambda s: [
-                (a.id, a.name)
-                for a in counsellors.accounts(s, active_only=True)
-                if a.id != case.ticket.counsellor_id
-            ]
-        )
+        colleagues = await self._colleagues(case)
         return self.c.fragment(request, "_case.html", who, case=case, colleagues=colleagues)
 
     # --- supervision and accounts ---------------------------------------------------------

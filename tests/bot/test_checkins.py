@@ -12,20 +12,9 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from bot.storage import CheckIn, CheckInAnswer, CheckInPlan, Contact, Outbound, Ticket
-from bot.testing import TestBot
+from bot.testing import Clock, TestBot
 
 from .conftest import KeywordParser
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # 11:00 in Casablanca
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

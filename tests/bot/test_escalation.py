@@ -22,22 +22,11 @@ from bot.escalation import JOINED, Desk, EscalationError
 from bot.outbox import Delivery
 from bot.runtime import Runtime
 from bot.storage import AuditEvent, Conversation, Message, Outbound, Ticket
-from bot.testing import TestBot
+from bot.testing import Clock, TestBot
 
 from .conftest import KeywordParser
 
 PASSWORD = "correct horse battery"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
 
 
 class Phone:
@@ -88,7 +77,7 @@ def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -203,7 +192,7 @@ def test_the_queue_is_ordered_by_risk_then_by_waiting_time(
         else:
             said = bot.say(text)
         ids[name] = ticket_of(said)
-        clock.advance(3)
+        clock.advance(minutes=3)
     board = portal.call(desk(runtime).board, add(runtime, "Amina"))
     assert [t.id for t in board.queued] == [
         ids["critical"],
@@ -322,7 +311,7 @@ def test_releasing_puts_the_ticket_back_at_its_place_in_the_queue(
 ) -> None:
     amina = add(runtime, "Amina")
     first = ticket_of(person(runtime, portal, "first").say("i want a human counsellor"))
-    clock.advance(5)
+    clock.advance(minutes=5)
     second = ticket_of(person(runtime, portal, "second").say("i want a human counsellor"))
     portal.call(desk(runtime).claim, first, amina)
     portal.call(desk(runtime).release, first, amina)
@@ -443,11 +432,11 @@ def test_the_supervisors_overview(runtime: Runtime, portal: BlockingPortal, cloc
     with runtime.db.session() as s:
         counsellors.set_duty(s, amina.id, True, clock.now)
     first = ticket_of(person(runtime, portal, "a").say("i want to kill myself"))
-    clock.advance(10)
+    clock.advance(minutes=10)
     person(runtime, portal, "b").say("i want a human counsellor")
     portal.call(desk(runtime).claim, first, amina)
     portal.call(desk(runtime).close, first, amina, "referral")
-    clock.advance(1)
+    clock.advance(minutes=1)
     overview = portal.call(desk(runtime).overview)
     assert overview.queued == {"critical": 0, "elevated": 0, "normal": 1}
     assert overview.longest_wait == timedelta(minutes=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from anyio.from_thread import BlockingPortal
@@ -14,19 +14,9 @@ from bot.domain import Capabilities, Reply, Verbatim
 from bot.outbox import Delivery, RetryLater, Undeliverable
 from bot.runtime import Runtime
 from bot.storage import Contact, Outbound
+from bot.testing import Clock
 
 from .conftest import KeywordParser
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 class FakeAdapter:
@@ -104,10 +94,10 @@ def test_an_outage_delays_messages_but_loses_none_and_keeps_their_order(
     for _ in range(5):
         drain(runtime, portal)
         assert adapter.sent == []
-        clock.advance(3600)
+        clock.advance(seconds=3600)
     queue(runtime, "+2126001", "three")
     adapter.down = False
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     drain(runtime, portal)
     assert [t for _, t in adapter.sent] == ["one", "two", "three"]
     with runtime.db.session() as s:

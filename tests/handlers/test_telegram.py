@@ -20,6 +20,7 @@ from bot.app import create_app
 from bot.domain import Reply, Verbatim
 from bot.runtime import Runtime
 from bot.storage import Contact, Message, Outbound, Ticket
+from bot.testing import Clock
 from handlers.telegram import COMMANDS, TelegramAdapter
 from handlers.telegram.cli import configure_webhook
 from handlers.telegram.keyboards import MAX_TEXT, CallbackCodec, utf16_length
@@ -34,17 +35,6 @@ HEADER = "X-Telegram-Bot-Api-Secret-Token"
 FATIMA, JOHN, AMINA = 1001, 1002, 1003  # chat ids
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def telegram() -> Iterator[FakeTelegram]:
     with FakeTelegram() as fake:
@@ -53,7 +43,7 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -395,7 +385,7 @@ def test_a_flood_limit_delays_the_message_by_retry_after(
     with runtime.db.session() as s:
         row = s.scalars(select(Outbound)).one()
         assert row.status == "pending" and row.next_attempt_at == clock.now + timedelta(seconds=7)
-    clock.advance(7)
+    clock.advance(seconds=7)
     deliver(client, runtime)
     assert texts(telegram.sent(FATIMA)) == ["Bonjour."]
 
@@ -423,13 +413,13 @@ def test_an_outage_keeps_messages_waiting_then_sends_them_in_order_without_repea
     queue(runtime, FATIMA, Reply(Verbatim(first)), Reply(Verbatim("Deux.")))
     deliver(client, runtime)
     assert telegram.sent(FATIMA) == []
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     # Back, but the long one fails half-way: its first part left, the second did not.
     telegram.fail("sendMessage", 502, "Bad Gateway", after=2)
     deliver(client, runtime)
     sent = texts(telegram.sent(FATIMA))
     assert len(sent) == 2 and sent[0] == "Un." and first.startswith(sent[1])
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     deliver(client, runtime)
     sent = texts(telegram.sent(FATIMA))
     assert (

@@ -19,6 +19,7 @@ from bot.app import create_app
 from bot.domain import Option, Reply, Text, Verbatim
 from bot.runtime import Runtime
 from bot.storage import Contact, Message, Outbound, Ticket
+from bot.testing import Clock
 from tests.fakes.live import free_port
 from tests.fakes.twilio_api import FakeTwilio
 from tests.fakes.twilio_signing import signed_headers
@@ -36,17 +37,6 @@ AMINA, JOHN, FATIMA = "+212600000001", "+447700900002", "+212600000003"
 TWIML = ROOT / "tests" / "specs" / "twiml"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def twilio() -> Iterator[FakeTwilio]:
     with FakeTwilio() as fake:
@@ -55,7 +45,7 @@ def twilio() -> Iterator[FakeTwilio]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -561,12 +551,12 @@ def test_an_outage_keeps_replies_in_the_outbox_and_sends_them_in_order_when_twil
     assert amina.say("bonjour") == []  # 503: waits
     assert amina.say("j'ai besoin d'un avocat") == []  # waits behind the first
     assert [r.status for r in outbox(runtime)] == ["pending", "pending"]
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     deliver(client, runtime)  # still down (second 503)
     assert twilio.messages == []
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     deliver(client, runtime)  # third 503, then 201s
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     deliver(client, runtime)
     bodies = [m["Body"] for m in twilio.to(AMINA)]
     assert len(bodies) == 2
@@ -587,7 +577,7 @@ def test_a_reply_cut_in_parts_is_resumed_after_the_part_that_left(
     queue(runtime, "sms", AMINA, Reply(Verbatim(text)), language="ar")
     deliver(client, runtime)
     assert len(twilio.to(AMINA)) == 1
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     deliver(client, runtime)
     bodies = [m["Body"] for m in twilio.to(AMINA)]
     assert " ".join(bodies) == text and len(bodies) == len(set(bodies))  # none twice

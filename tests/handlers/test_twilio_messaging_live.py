@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.runtime import Runtime
 from bot.storage import Outbound
+from bot.testing import Clock
 from tests.fakes.live import ThreadedServer, free_port
 from tests.fakes.twilio_api import FakeTwilio
 from tests.fakes.twilio_signing import signed_headers
@@ -20,14 +21,6 @@ from tests.fakes.twilio_signing import signed_headers
 from ..bot.conftest import KeywordParser
 
 PERSON = "+212600000009"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def eventually(check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
@@ -41,7 +34,7 @@ def eventually(check: Callable[[], bool], what: str, timeout: float = 15.0) -> N
 def test_replies_wait_through_an_outage_leave_in_order_and_their_delivery_is_recorded(
     make_runtime: Callable[..., Runtime],
 ) -> None:
-    clock = Clock()
+    clock = Clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     port = free_port()
     public = f"http://127.0.0.1:{port}"
     with FakeTwilio() as twilio:
