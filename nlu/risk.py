@@ -1,0 +1,130 @@
+"""Risk detection: `none`, `elevated` or `critical` (definitions in shared/CONTRACTS.md).
+
+Design. A missed critical message can cost a life, a false alarm costs a counsellor's minute, so
+the detector is built for critical recall first and combines two independent signals:
+
+1. Curated phrases (`risk_lexicon.py`) in French, English, Arabic script and Arabizi for the
+   unambiguous core: suicidal intent or plan, self-harm, being attacked or held now, a child in
+   danger, a medical emergency. A phrase counts only when it is not negated just before it
+   ("je ne vais pas me tuer", "I don't want to kill myself", "ما بغيتش نموت", "ma bade mout")
+   and not placed in the past, resolved or habitual ("l'année dernière…", "now I'm fine",
+   "الحمد لله دابا مزيان", "dima"); a marker of now ("now", "ce soir", "دابا") brings a past or
+   habitual event back, and present-tense attacks that may be habitual ("mon mari me frappe")
+   count only with such a marker. A softened phrase still makes the message `elevated`.
+   Questions asked for information ("what number do I call if someone is suicidal?") soften too.
+2. A softmax model over the shared word/character n-gram features plus cross-lingual concept
+   features (`concepts.py`: method, farewell, now, bleeding, child, …, and their pairs), trained
+   on `nlu/risk_data/`
+   (plus ordinary messages of the non-risk intents as `none`, so everyday traffic stays calm). It
+   catches the indirect phrasings no list can enumerate ("I want to sleep and never wake up",
+   "goodbye, tell my mother I love her"). Its critical threshold is chosen on cross-validated
+   predictions for recall; when a figure of speech is present ("this heat is killing me", "je
+   meurs de faim", "قتلني الجوع") or the phrase was negated or past, the model needs much more
+   confidence before it may call the message critical, and so it does when the message names no
+   danger at all (no danger concept: method, bleeding, violence, final goodbye, …, or a child
+   alone), which keeps "bed for tonight" and "bslama" calm however the words weigh.
+
+`elevated` is the union of the elevated phrases and the model's elevated-or-critical mass above
+its own threshold. Everything is computed on normalised text, so accents, hamza forms and SMS
+spellings do not matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from nlu import risk_lexicon as lex
+from nlu.concepts import DANGER, concept_names
+from nlu.types import Risk
+
+# Model confidence needed for `critical` when a guard (idiom, negation, past) fired, and when the
+# message names no danger at all.
+GUARDED_CRITICAL = 0.9
+NO_DANGER_CRITICAL = 0.6
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    critical: float = 0.35
+    elevated: float = 0.5
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the curated phrases say about one normalised message."""
+
+    critical: bool = False  # a live critical phrase
+    softened: bool = False  # a critical phrase, but negated, past or resolved
+    elevated: bool = False
+    idiom: bool = False
+    danger: bool = False  # a danger concept (concepts.DANGER) is present, or a child alone
+
+
+def _negated(toks_before: list[str], toks_after: list[str]) -> bool:
+    window = toks_before[-3:]
+    if any(t in lex.NEGATIONS for t in window):
+        return True
+    if window and window[-1] in lex.NEGATION_PARTICLES:
+        return True
+    return any(t in lex.FRENCH_NE for t in window) and any(
+        t in lex.FRENCH_NEG_AFTER for t in toks_after[:2]
+    )
+
+
+def signals(norm: str) -> Signals:
+    """Evaluate the curated phrases on a normalised text."""
+    idiom = bool(lex.IDIOMS.search(norm))
+    # Figures of speech are blanked out so "je meurs de faim" cannot feed a critical phrase.
+    text = lex.IDIOMS.sub(" ", norm) if idiom else norm
+    now = bool(lex.NOW.search(text))
+    matches = list(lex.CRITICAL.finditer(text))
+    if now:
+        matches += list(lex.CRITICAL_IF_NOW.finditer(text))
+    live = softened = False
+    if matches:
+        # Resolved ("now I'm fine") wins over "now"; past and habitual only without "now".
+        calm = bool(lex.RESOLVED.search(text) or lex.INFO.search(text)) or (
+            bool(lex.PAST.search(text) or lex.HABITUAL.search(text)) and not now
+        )
+        for m in matches:
+            before = text[: m.start()].split()
+            after = text[m.end() :].split()
+            if calm or _negated(before, after):
+                softened = True
+            else:
+                live = True
+                break
+    names = set(concept_names(text))
+    return Signals(
+        critical=live,
+        softened=softened,
+        elevated=bool(lex.ELEVATED.search(text) or lex.CRITICAL_IF_NOW.search(text)),
+        idiom=idiom,
+        danger=bool(names & DANGER) or {"child", "alone"} <= names,
+    )
+
+
+def decide(norm: str, probs: npt.NDArray[np.float32], th: Thresholds) -> Risk:
+    """Combine phrases and model probabilities (order: none, elevated, critical)."""
+    return combine(signals(norm), probs, th)
+
+
+def combine(s: Signals, probs: npt.NDArray[np.float32], th: Thresholds) -> Risk:
+    """The level given the phrase signals and the model's probabilities."""
+    if s.critical:
+        return "critical"
+    guarded = s.idiom or s.softened
+    p_elevated, p_critical = float(probs[1]), float(probs[2])
+    # Without any danger named, the model needs much more confidence: "bed for tonight" or
+    # "bslama" share words with crisis messages but describe none.
+    needed = max(th.critical, GUARDED_CRITICAL) if guarded else th.critical
+    if not s.danger:
+        needed = max(needed, NO_DANGER_CRITICAL)
+    if p_critical >= needed:
+        return "critical"
+    if s.softened or s.elevated or p_elevated + p_critical >= th.elevated:
+        return "elevated"
+    return "none"

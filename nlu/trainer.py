@@ -1,0 +1,361 @@
+"""Training: data → features → three softmax heads → calibration → a saved model directory.
+
+Calibration uses out-of-fold predictions (stratified k-fold): one temperature per head makes the
+probabilities honest, and the thresholds the engine relies on (`understood`, `language_sure`,
+risk levels) are chosen on those same held-out predictions, never on training fits. Everything
+is deterministic: sorted files, fixed fold assignment from a fixed seed, full-batch L-BFGS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from nlu.cities import CityMatcher
+from nlu.data import DEFAULT_DATA_DIR, TrainingData, fingerprint, load_all
+from nlu.features import Vocabulary, featurise
+from nlu.linear import FitOptions, fit, fit_temperature, softmax
+from nlu.model import FORMAT, Head, Meta, Model
+from nlu.normalise import normalise
+from nlu.risk import Thresholds, combine, signals
+from nlu.script import count_scripts
+from nlu.sparse import CSR, F32, Operator
+from nlu.types import INTENTS, LANGUAGES, RISK_LEVELS
+
+FEATURE_VERSION = "features-8"
+# The model is stale when any module that shapes features, labels or thresholds changes.
+_TRAINING_CODE = (
+    "normalise.py", "features.py", "concepts.py", "intent_lexicon.py", "risk_lexicon.py",
+    "risk.py", "linear.py", "sparse.py", "trainer.py", "cities.py",
+)
+
+
+def code_version() -> str:
+    """FEATURE_VERSION plus a hash of the training code, mixed into the model fingerprint."""
+    h = hashlib.sha256(FEATURE_VERSION.encode())
+    here = Path(__file__).resolve().parent
+    for name in _TRAINING_CODE:
+        h.update((here / name).read_bytes())
+    return f"{FEATURE_VERSION}:{h.hexdigest()[:16]}"
+SEED = 20240601
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "_model"
+# Intents whose ordinary messages teach the risk head what calm traffic looks like.
+CALM_INTENTS = frozenset(
+    {
+        "greet", "goodbye", "thanks", "affirm", "deny", "help_menu", "change_language",
+        "legal_aid", "asylum", "residence_papers", "education_training", "voluntary_return",
+        "checkin_subscribe", "checkin_unsubscribe", "delete_my_data", "out_of_scope",
+        "food_hygiene", "cash_assistance", "talk_to_human", "disability",
+    }
+)
+# Relative cost of a wrong intent versus answering "not understood" (threshold choice).
+WRONG_INTENT_COST = 1.0
+LANGUAGE_TARGET_ACCURACY = 0.99
+CRITICAL_MIN_PRECISION = 0.8
+# Never below this: a lower threshold fits the cross-validation folds, not new messages.
+CRITICAL_MIN_THRESHOLD = 0.15
+
+OPTIONS = {
+    "intent": FitOptions(l2=1e-5, max_iter=150),
+    "language": FitOptions(l2=1e-4, max_iter=80),
+    "risk": FitOptions(l2=1e-4, max_iter=150),
+}
+
+
+@dataclass
+class Task:
+    """One head's training set: rows of the shared feature matrix, labels, weights."""
+
+    labels: tuple[str, ...]
+    rows: npt.NDArray[np.int64]
+    y: npt.NDArray[np.int64]
+    weight: F32
+    strata: list[str]
+    options: FitOptions
+
+
+@dataclass
+class Corpus:
+    """Every text the heads learn from, normalised and featurised once."""
+
+    data: TrainingData
+    norms: list[str]
+    feats: list[list[str]]
+    n_intent: int  # rows [0, n_intent) are intent examples, the rest risk examples
+
+
+def build_corpus(data: TrainingData) -> Corpus:
+    texts = [e.text for e in data.examples] + [r.text for r in data.risk]
+    norms = [normalise(t) for t in texts]
+    return Corpus(data, norms, [featurise(n) for n in norms], len(data.examples))
+
+
+def balanced(y: npt.NDArray[np.int64], n_classes: int) -> F32:
+    counts = np.bincount(y, minlength=n_classes).astype(np.float32)
+    w = len(y) / (n_classes * np.maximum(counts, 1.0))
+    return w[y].astype(np.float32)
+
+
+def tasks(corpus: Corpus) -> dict[str, Task]:
+    ex, risk = corpus.data.examples, corpus.data.risk
+    n = corpus.n_intent
+    out: dict[str, Task] = {}
+    yi = np.array([INTENTS.index(e.intent) for e in ex], dtype=np.int64)
+    out["intent"] = Task(INTENTS, np.arange(n, dtype=np.int64), yi, balanced(yi, len(INTENTS)),
+                         [f"{e.group}/{e.intent}" for e in ex], OPTIONS["intent"])
+    langs = [e.language for e in ex] + [r.language for r in risk]
+    yl = np.array([LANGUAGES.index(x) for x in langs], dtype=np.int64)
+    groups = [e.group for e in ex] + [r.group for r in risk]
+    out["language"] = Task(LANGUAGES, np.arange(len(langs), dtype=np.int64), yl,
+                           _group_balanced(groups), groups, OPTIONS["language"])
+    # Risk: the labelled risk data, plus calm intent examples as `none` with a total weight
+    # equal to that of the labelled `none` examples (they must not drown the curated traps).
+    calm = [i for i, e in enumerate(ex) if e.intent in CALM_INTENTS]
+    rrows = np.array([n + i for i in range(len(risk))] + calm, dtype=np.int64)
+    yr = np.array([RISK_LEVELS.index(r.level) for r in risk] + [0] * len(calm), dtype=np.int64)
+    w = np.ones(len(rrows), dtype=np.float32)
+    n_none = max(1, sum(1 for r in risk if r.level == "none"))
+    if calm:
+        w[len(risk) :] = n_none / len(calm)
+    counts = np.bincount(yr, weights=w, minlength=3)
+    wr = (w * (w.sum() / (3 * np.maximum(counts, 1e-6)))[yr]).astype(np.float32)
+    strata = [f"{r.group}/{r.level}" for r in risk] + ["calm"] * len(calm)
+    out["risk"] = Task(RISK_LEVELS, rrows, yr, wr, strata, OPTIONS["risk"])
+    return out
+
+
+def _group_balanced(groups: Sequence[str]) -> F32:
+    counts = Counter(groups)
+    return np.array([len(groups) / (len(counts) * counts[g]) for g in groups], dtype=np.float32)
+
+
+def folds(strata: Sequence[str], k: int, seed: int = SEED) -> npt.NDArray[np.int64]:
+    """Stratified fold number of each row: each stratum is dealt round-robin after a shuffle."""
+    rng = np.random.default_rng(seed)
+    fold = np.zeros(len(strata), dtype=np.int64)
+    by: dict[str, list[int]] = {}
+    for i, s in enumerate(strata):
+        by.setdefault(s, []).append(i)
+    offset = 0
+    for s in sorted(by):
+        idx = np.array(by[s], dtype=np.int64)[rng.permutation(len(by[s]))]
+        fold[idx] = (np.arange(len(idx)) + offset) % k
+        offset += len(idx)  # rotate so small strata do not all start in fold 0
+    return fold
+
+
+def scores(x: CSR, w: F32) -> F32:
+    """Raw logits of every row of x under class-major weights w."""
+    return Operator(x).scores(w)
+
+
+def fit_task(x: CSR, task: Task, rows: npt.NDArray[np.int64]) -> F32:
+    sub = x.take(task.rows[rows])
+    return fit(sub, task.y[rows], len(task.labels), task.weight[rows], task.options)
+
+
+@dataclass
+class Fitted:
+    """A head's final weights, its out-of-fold logits and the fold of each row."""
+
+    weights: F32
+    oof: F32
+    fold: npt.NDArray[np.int64]
+
+
+def fit_all(x: CSR, all_tasks: dict[str, Task], k: int, workers: int = 2) -> dict[str, Fitted]:
+    """Every head's k fold fits and final fit, as independent jobs on `workers` threads (numpy
+    releases the GIL in the heavy loops). Results do not depend on the scheduling."""
+    jobs: list[tuple[str, int]] = [(n, f) for n in all_tasks for f in [*range(k), -1]]
+    fold_of = {n: folds(t.strata, k) for n, t in all_tasks.items()}
+
+    def run(job: tuple[str, int]) -> F32:
+        name, f = job
+        task, fold = all_tasks[name], fold_of[name]
+        if f < 0:
+            return fit_task(x, task, np.arange(len(task.rows)))
+        w = fit_task(x, task, np.flatnonzero(fold != f))
+        return scores(x.take(task.rows[np.flatnonzero(fold == f)]), w)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = dict(zip(jobs, pool.map(run, jobs), strict=True))
+    out = {}
+    for name, task in all_tasks.items():
+        oof = np.zeros((len(task.rows), len(task.labels)), dtype=np.float32)
+        for f in range(k):
+            oof[fold_of[name] == f] = results[(name, f)]
+        out[name] = Fitted(results[(name, -1)], oof, fold_of[name])
+    return out
+
+
+# ---- thresholds -------------------------------------------------------------------------------
+def intent_threshold(probs: F32, y: npt.NDArray[np.int64]) -> float:
+    """Confidence above which answering beats saying "not understood" (utility on OOF)."""
+    conf = probs.max(axis=1)
+    right = probs.argmax(axis=1) == y
+    best_t, best_u = 0.0, -1e9
+    for t in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        keep = conf >= t
+        u = float(right[keep].sum() - WRONG_INTENT_COST * (~right[keep]).sum())
+        if u > best_u + 1e-9:
+            best_t, best_u = float(t), u
+    return best_t
+
+
+def language_threshold(probs: F32, y: npt.NDArray[np.int64]) -> float:
+    """Smallest confidence at which the accepted Latin-script guesses are 99 % right."""
+    conf = probs.max(axis=1)
+    right = probs.argmax(axis=1) == y
+    for t in np.round(np.arange(0.34, 0.991, 0.01), 2):
+        keep = conf >= t
+        if keep.any() and right[keep].mean() >= LANGUAGE_TARGET_ACCURACY:
+            return float(t)
+    return 0.99
+
+
+def risk_thresholds(
+    norms: Sequence[str], probs: F32, y: npt.NDArray[np.int64], labelled: npt.NDArray[np.bool_]
+) -> Thresholds:
+    """Critical: on the labelled risk data, the threshold with the best OOF critical recall among
+    those keeping precision >= CRITICAL_MIN_PRECISION (ties: the higher); if none does, the best
+    F2. Elevated: the threshold maximising the three-level macro-F1 over the labelled data and
+    the calm everyday messages together, so that ordinary traffic is not flagged."""
+    gold = np.array(RISK_LEVELS)[y]
+    sigs = [signals(n) for n in norms]
+
+    def levels(th: Thresholds) -> npt.NDArray[np.str_]:
+        return np.array([combine(s, p, th) for s, p in zip(sigs, probs, strict=True)])
+
+    is_crit = (gold == "critical") & labelled
+    n_crit = max(1, int(is_crit.sum()))
+    candidates = []
+    for t in np.round(np.arange(0.9, CRITICAL_MIN_THRESHOLD - 0.001, -0.025), 3):
+        pred = (levels(Thresholds(critical=float(t), elevated=0.5)) == "critical") & labelled
+        tp = float((pred & is_crit).sum())
+        recall, precision = tp / n_crit, tp / max(1.0, float(pred.sum()))
+        f2 = 5 * precision * recall / max(1e-9, 4 * precision + recall)
+        candidates.append((float(t), recall, precision, f2))
+    ok = [c for c in candidates if c[2] >= CRITICAL_MIN_PRECISION]
+    if ok:
+        best_c = max(ok, key=lambda c: (c[1], c[0]))[0]
+    else:
+        best_c = max(candidates, key=lambda c: c[3])[0]
+    best_e, best_f = 0.5, -1.0
+    for t in np.round(np.arange(0.2, 0.81, 0.05), 2):
+        pred_l = levels(Thresholds(critical=best_c, elevated=float(t)))
+        f = macro_f1(gold, pred_l, RISK_LEVELS)
+        if f > best_f + 1e-9:
+            best_e, best_f = float(t), f
+    return Thresholds(critical=best_c, elevated=best_e)
+
+
+def macro_f1(
+    gold: npt.NDArray[np.str_], pred: npt.NDArray[np.str_], labels: Sequence[str]
+) -> float:
+    f1s = []
+    for lab in labels:
+        tp = float(((pred == lab) & (gold == lab)).sum())
+        fp = float(((pred == lab) & (gold != lab)).sum())
+        fn = float(((pred != lab) & (gold == lab)).sum())
+        if tp + fp + fn:
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(f1s)) if f1s else 0.0
+
+
+# ---- cities -----------------------------------------------------------------------------------
+def city_data(data: TrainingData, norms: Sequence[str]) -> dict[str, object]:
+    """Gazetteer variants, and the words the data uses as ordinary words (never typo-fixed)."""
+    counts: Counter[str] = Counter()
+    for e, norm in zip(data.examples, norms, strict=False):
+        plain = e.text
+        for s in e.spans:
+            plain = plain[: s.start] + " " * (s.end - s.start) + plain[s.end :]
+        counts.update(set(normalise(plain).split()) if e.spans else set(norm.split()))
+    known = sorted(w for w, c in counts.items() if c >= 2 and len(w) >= 5)
+    return {"variants": dict(sorted(data.synonyms.items())), "known_words": known}
+
+
+# ---- the whole thing --------------------------------------------------------------------------
+@dataclass
+class Trained:
+    model: Model
+    oof: dict[str, F32]  # calibrated out-of-fold probabilities per head
+    tasks: dict[str, Task]
+    corpus: Corpus
+    folds: dict[str, npt.NDArray[np.int64]]
+
+
+def build(data: TrainingData, fp: str, k: int = 3,
+          progress: Callable[[str], None] | None = None) -> Trained:
+    """Train all heads on `data`, calibrating on k-fold out-of-fold predictions."""
+    say = progress or (lambda _msg: None)
+    start = time.perf_counter()
+    corpus = build_corpus(data)
+    vocab = Vocabulary.build(corpus.feats)
+    x = vocab.matrix(corpus.feats)
+    say(f"{len(data.examples)} intent and {len(data.risk)} risk examples, "
+        f"{len(vocab)} features ({time.perf_counter() - start:.1f}s)")
+    all_tasks = tasks(corpus)
+    heads: dict[str, Head] = {}
+    blocks: list[F32] = []
+    oof_probs: dict[str, F32] = {}
+    fold_of: dict[str, npt.NDArray[np.int64]] = {}
+    offset = 0
+    risk_th = Thresholds()
+    fitted = fit_all(x, all_tasks, k)
+    say(f"fitted {len(all_tasks)} heads x {k + 1} fits ({time.perf_counter() - start:.1f}s)")
+    for name in ("language", "intent", "risk"):
+        task = all_tasks[name]
+        oof, fold = fitted[name].oof, fitted[name].fold
+        temperature = fit_temperature(oof, task.y)
+        probs = softmax(oof / np.float32(temperature))
+        if name == "intent":
+            threshold = intent_threshold(probs, task.y)
+        elif name == "language":
+            latin = np.array([count_scripts(corpus.norms[r]).arabic_share < 0.5 for r in task.rows])
+            threshold = language_threshold(probs[latin], task.y[latin])
+        else:
+            # Thresholds are chosen on the labelled risk data and the calm everyday messages
+            # together, so that precision reflects real traffic, not a risk-heavy sample.
+            risk_th = risk_thresholds([corpus.norms[r] for r in task.rows], probs, task.y,
+                                      task.rows >= corpus.n_intent)
+            threshold = risk_th.critical
+        w = fitted[name].weights
+        heads[name] = Head(task.labels, offset, round(temperature, 6), threshold)
+        blocks.append(w)
+        offset += len(task.labels)
+        oof_probs[name] = probs
+        fold_of[name] = fold
+        say(f"{name}: T={temperature:.3f} threshold={threshold} "
+            f"({time.perf_counter() - start:.1f}s)")
+    weights = np.ascontiguousarray(np.concatenate(blocks, axis=0).T)
+    meta = Meta(FORMAT, fp, heads, risk_th, round(vocab.unknown_idf, 6), {
+        "examples": len(data.examples), "risk_examples": len(data.risk),
+        "features": len(vocab), "seconds": 0.0,
+    })
+    cities_json = city_data(data, corpus.norms)
+    cities = CityMatcher(cities_json["variants"], cities_json["known_words"])  # type: ignore[arg-type]
+    model = Model(vocab, weights, meta, cities, cities_json)
+    return Trained(model, oof_probs, all_tasks, corpus, fold_of)
+
+
+def train(data_dir: Path | None = None, out: Path | None = None,
+          progress: Callable[[str], None] | None = None) -> Path:
+    """Train from `data_dir` (default nlu/data, risk data beside it) into `out`; return `out`."""
+    data_dir = (data_dir or DEFAULT_DATA_DIR).resolve()
+    out = out or DEFAULT_MODEL_DIR
+    data = load_all(data_dir)
+    if not data.examples:
+        from nlu.data import DataError
+
+        raise DataError(f"{data_dir}: no intent examples found; add nlu.yml files per language")
+    trained = build(data, fingerprint(data_dir, code_version()), progress=progress)
+    return trained.model.save(out)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from nlu.model import Model
+
+
+def test_empty_is_out_of_scope(model: Model) -> None:
+    parse = model.parse("")
+    assert parse.intent == "out_of_scope"
+    assert not parse.understood
+    assert parse.risk == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "   ",
+        "🙏🙏🙏",
+        "😭😭",
+        "?!?!...",
+        "\x00\x01\x02\x7f",
+        "\ufffd\ufffd\ufffd",
+        "مرحبا hello bonjour 你好 привет",
+        "a" * 5000,
+        "\ud800 lone surrogate",
+        "ok " * 2000,
+    ],
+)
+def test_odd_input_gets_an_answer(model: Model, text: str) -> None:
+    parse = model.parse(text)
+    assert parse.intent
+    assert parse.language in ("fr", "ar", "en")
+    assert parse.risk in ("none", "elevated", "critical")
+
+
+def test_100_kb_of_text(model: Model) -> None:
+    text = ("je cherche un avocat pour mon frere " * 3000)[:100_000]
+    parse = model.parse(text)
+    assert parse.intent == "legal_aid"
+    assert parse.text == text
+
+
+def test_binary_junk(model: Model) -> None:
+    rng = random.Random(7)
+    for _ in range(20):
+        junk = bytes(rng.randrange(256) for _ in range(300)).decode("utf-8", errors="replace")
+        assert model.parse(junk).intent
+
+
+def test_non_string_input_does_not_raise(model: Model) -> None:
+    assert model.parse(None).intent == "out_of_scope"  # type: ignore[arg-type]
+    assert model.parse(12345).intent  # type: ignore[arg-type]
