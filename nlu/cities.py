@@ -27,32 +27,126 @@ from nlu.regions import CITIES, region_of
 from nlu.types import Entity
 
 AMBIGUOUS = frozenset(
-    {"sale", "safi", "tata", "sla", "jadida", "assa", "رباط", "اسفي", "الجديده", "العيون",
-     "البيضاء", "البيضا", "اسا"}
+    {
+        "sale",
+        "safi",
+        "tata",
+        "sla",
+        "jadida",
+        "assa",
+        "رباط",
+        "اسفي",
+        "الجديده",
+        "العيون",
+        "البيضاء",
+        "البيضا",
+        "اسا",
+    }
 )
 # Whole-message answers that are taken as the city even without a cue.
 ALONE_OK = frozenset({"sale", "sla"})
 LOCATIVE = frozenset(
     {
         # French
-        "a", "au", "en", "de", "du", "depuis", "vers", "pres", "ville", "habite", "vis", "suis",
-        "region", "quartier",
+        "a",
+        "au",
+        "en",
+        "de",
+        "du",
+        "depuis",
+        "vers",
+        "pres",
+        "ville",
+        "habite",
+        "vis",
+        "suis",
+        "region",
+        "quartier",
         # English
-        "in", "at", "from", "to", "near", "city", "town", "around", "live", "living", "stay",
+        "in",
+        "at",
+        "from",
+        "to",
+        "near",
+        "city",
+        "town",
+        "around",
+        "live",
+        "living",
+        "stay",
         "staying",
         # Arabizi / Darija
-        "f", "fi", "fe", "b", "bi", "mn", "men", "min", "l", "li", "ila", "sakn", "sakin",
-        "saken", "sakna", "ghir", "mdint", "mdina", "jit", "jay", "ja", "dyal", "dial", "d",
+        "f",
+        "fi",
+        "fe",
+        "b",
+        "bi",
+        "mn",
+        "men",
+        "min",
+        "l",
+        "li",
+        "ila",
+        "sakn",
+        "sakin",
+        "saken",
+        "sakna",
+        "ghir",
+        "mdint",
+        "mdina",
+        "jit",
+        "jay",
+        "ja",
+        "dyal",
+        "dial",
+        "d",
         # Arabic script
-        "في", "من", "الى", "مدينه", "ف", "ب", "ل", "قرب", "جنب", "حدا", "ساكن", "ساكنه",
-        "اسكن", "نسكن", "كنسكن", "عايش", "مقيم", "بمدينه", "ديال", "د",
+        "في",
+        "من",
+        "الى",
+        "مدينه",
+        "ف",
+        "ب",
+        "ل",
+        "قرب",
+        "جنب",
+        "حدا",
+        "ساكن",
+        "ساكنه",
+        "اسكن",
+        "نسكن",
+        "كنسكن",
+        "عايش",
+        "مقيم",
+        "بمدينه",
+        "ديال",
+        "د",
     }
 )
 # Words that make an ambiguous name mean the ordinary word ("وجع في العيون": pain in the eyes).
 _ANTI_CUES: dict[str, frozenset[str]] = {
     "العيون": frozenset(
-        {"وجع", "الم", "مرض", "مشكل", "مشكله", "طبيب", "نظر", "نظارات", "دوا", "قطره",
-         "حساسيه", "التهاب", "احمرار", "حكه", "ضعف", "كيضروني", "تيضروني", "عملية", "عمليه"}
+        {
+            "وجع",
+            "الم",
+            "مرض",
+            "مشكل",
+            "مشكله",
+            "طبيب",
+            "نظر",
+            "نظارات",
+            "دوا",
+            "قطره",
+            "حساسيه",
+            "التهاب",
+            "احمرار",
+            "حكه",
+            "ضعف",
+            "كيضروني",
+            "تيضروني",
+            "عملية",
+            "عمليه",
+        }
     ),
 }
 _PROCLITICS = ("وف", "وب", "ول", "و", "ف", "ب", "ل", "ك")
@@ -136,9 +230,7 @@ class CityMatcher:
         return out
 
     def entities(self, text: str, norm: str | None = None) -> tuple[Entity, ...]:
-        return tuple(
-            Entity("city", m.value, region_of(m.value)) for m in self.find(text, norm)
-        )
+        return tuple(Entity("city", m.value, region_of(m.value)) for m in self.find(text, norm))
 
     def _match_at(self, toks: list[str], i: int, text: str) -> CityMatch | None:
         for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
@@ -154,7 +246,17 @@ class CityMatcher:
         if tok in self.known or len(tok) < 5 or _ARABIC.search(tok):
             return None
         value = self._fuzzy(tok)
-        return CityMatch(value, i, i + 1) if value else None
+        if value is None:
+            return None
+        # A near miss of a short name is too often an ordinary word ("wa7da" is not Oujda,
+        # "marti" not Martil): take it only after a place word, or as a whole answer.
+        if (
+            len(tok) < 8
+            and len(toks) > 1
+            and not any(t in LOCATIVE for t in toks[max(0, i - 2) : i])
+        ):
+            return None
+        return CityMatch(value, i, i + 1)
 
     @staticmethod
     def _clitic_forms(key: str) -> list[tuple[str, str]]:

@@ -108,3 +108,22 @@ def test_entity_carries_region(model: Model) -> None:
     entity = model.parse("bghit avocat f wjda").city()
     assert entity is not None
     assert entity.to_dict() == {"entity": "city", "value": "Oujda", "region": "L'Oriental"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ana wa7da f dar", "marti mrida bzaf", "mrfoud lia dossier", "tangible help please"],
+)
+def test_ordinary_words_near_a_town_name_are_not_towns(model: Model, text: str) -> None:
+    assert model.parse(text).city() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ana f oujdaa", "Oujda"), ("je suis a casablanka", "Casablanca"), ("tangr", "Tanger")],
+)
+def test_a_misspelt_town_after_a_place_word_or_alone_is_found(
+    model: Model, text: str, expected: str
+) -> None:
+    city = model.parse(text).city()
+    assert city is not None and city.value == expected
