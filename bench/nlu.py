@@ -302,6 +302,23 @@ def rasa_side_by_side(
             proc.kill()
 
 
+def earlier_rasa_figures() -> dict[str, object]:
+    """The Rasa figures of the last run that measured Rasa (reports/bench_nlu.json), so a run
+    without --rasa keeps them, marked as earlier, instead of blanking the Rasa column."""
+    path = ROOT / "reports" / "bench_nlu.json"
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    rasa = old.get("rasa") if isinstance(old, dict) else None
+    if not isinstance(rasa, dict) or "p50_ms" not in rasa:
+        return {}
+    out: dict[str, object] = {"rasa": {**rasa, "earlier_run": True}}
+    if old.get("rasa_train_s"):
+        out["rasa_train_s"] = old["rasa_train_s"]
+    return out
+
+
 def render(results: dict[str, object]) -> str:
     r = results
     load, inproc, http = r["load"], r["in_process"], r["http"]  # type: ignore[index]
@@ -345,6 +362,9 @@ def render(results: dict[str, object]) -> str:
         ratio = float(http["per_s"]) / float(rasa["per_s"])  # type: ignore[index]
         lines += [row("held-out intent accuracy (%)", f"{ours_acc:.1f}", "", f"{rasa_acc:.1f}")]
         lines += ["", f"HTTP throughput ratio Sanad / Rasa: {ratio:.0f}×."]
+        if isinstance(rasa, dict) and rasa.get("earlier_run"):
+            lines += ["", "The Rasa column is kept from an earlier run with `--rasa` (Rasa trained "
+                      "on the data of that time); this run did not start Rasa."]
     elif rasa:
         lines += ["", f"Rasa: {rasa.get('skipped')}"]  # type: ignore[union-attr]
     lines += ["", "Language identification on the held-out intent sets (all / messages of ≤ 3 "
@@ -397,6 +417,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"rasa training: {results['rasa_train_s']} s")
         results["rasa"] = rasa_side_by_side(texts, intents, 1)
         print("rasa:", json.dumps(results["rasa"]))
+    else:
+        results.update(earlier_rasa_figures())
     section = render(results)
     print()
     print(section)

@@ -15,7 +15,9 @@ the detector is built for critical recall first and combines two independent sig
 2. A softmax model over the shared word/character n-gram features plus cross-lingual concept
    features (`concepts.py`: method, farewell, now, bleeding, child, …, and their pairs), trained
    on `nlu/risk_data/`
-   (plus ordinary messages of the non-risk intents as `none`, so everyday traffic stays calm). It
+   (plus ordinary messages of the non-risk intents as `none`, and those of the other intents —
+   shelter, health, violence, … — with the soft label "none or elevated, not critical", so
+   everyday traffic stays calm), its logits mixed with a multinomial naive Bayes's. It
    catches the indirect phrasings no list can enumerate ("I want to sleep and never wake up",
    "goodbye, tell my mother I love her"). Its critical threshold is chosen on cross-validated
    predictions for recall; when a figure of speech is present ("this heat is killing me", "je
