@@ -30,6 +30,7 @@ CONDITIONS = ("checkin_subscribed",)
 # Intents that leave whatever the person was doing, even a question waiting for an answer.
 GLOBAL_INTENTS = ("help_menu", "talk_to_human", "change_language", "delete_my_data")
 MAX_MISSES = 2
+SURE_INTENT = 0.9  # above this, an intent beats a town named while a topic offers local services
 PENDING = "_pending"  # slot keeping the first question while the language is asked
 
 CHOOSE = Text("dialogue.choose", "Please choose one of these options:")
@@ -168,8 +169,10 @@ class Dialogue:
             if understood and parse is not None and parse.intent in GLOBAL_INTENTS:
                 return self._intent(state, turn, parse.intent)
             return self._fill_slot(state, turn, node)
-        if node is not None and parse is not None and parse.city() is not None and not understood:
-            # "je suis à Oujda" while the topic offers local services: show them.
+        if node is not None and parse is not None and parse.city() is not None \
+                and (not understood or parse.confidence < SURE_INTENT):
+            # "je suis à Oujda" while the topic offers local services: show them, unless the
+            # message clearly asks about something else ("a doctor in Oujda").
             local = next((o for o in node.options if self.flows.nodes[o.goto].directory), None)
             if local is not None:
                 return self._choose(state, turn, node, local)
