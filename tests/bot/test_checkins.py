@@ -304,3 +304,38 @@ def test_on_the_phone_line_a_due_check_in_is_asked_with_the_keypad_when_the_pers
     said = caller.say(option="system.language:fr")  # the next call: the language key
     assert [r.text for r in said.replies] == ["Suivi : 3 questions.", "Humeur ?"]
     assert caller.say("2").text == "Sommeil ?"
+
+
+WORDS = {  # what the fixture content says in each language
+    "en": ("Check-in: 3 questions.", "Mood?", "Sleep?", "Check-ins are stopped"),
+    "fr": ("Suivi : 3 questions.", "Humeur ?", "Sommeil ?", "Les messages de suivi sont arrêtés"),
+    "ar": ("متابعة: 3 أسئلة.", "المزاج؟", "النوم؟", "تم إيقاف"),
+}
+
+
+@pytest.mark.parametrize("channel", ["webchat", "telegram", "whatsapp", "sms"])
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_subscribe_receive_answer_and_stop_in_each_language_on_each_text_channel(
+    channel: str, language: str, runtime: Runtime, clock: Clock, portal: BlockingPortal
+) -> None:
+    bot = TestBot(runtime, portal, sender=f"{channel}-{language}", channel=channel)
+    bot.say("ok")
+    bot.say(option=f"system.language:{language}")
+    bot.say("please check on me")  # the keyword parser knows the intent, not the language
+    bot.say(option="checkin.consent:yes")
+    bot.say(option="checkin.frequency:weekly")
+    assert bot.say("18:00").language == language
+    clock.advance(hours=7)
+    assert tick(runtime).sent == 1
+    intro, mood, sleep, stopped = WORDS[language]
+    assert outbox_texts(runtime)[-1] == [intro, mood]
+    with runtime.db.session() as s:
+        row = s.scalars(select(Outbound).order_by(Outbound.id.desc())).first()
+        assert row is not None and row.proactive and row.template == "checkin"
+        assert row.channel == channel
+    assert bot.say(option="checkin.wellbeing.mood:good").text == sleep
+    bot.say("1")
+    bot.say("1")
+    assert checkins(runtime)[-1].status == "completed"
+    said = bot.say("stop")
+    assert said.text.startswith(stopped)
