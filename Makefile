@@ -14,6 +14,8 @@ run: install compile model  ## start Sanad on http://127.0.0.1:8000 (SQLite, in-
 
 test: install chromium compile model  ## install what the tests need and run the whole suite
 	$(BIN)/sanad content check
+	$(BIN)/ruff check bot nlu handlers tests bench
+	$(BIN)/mypy bot nlu handlers
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
