@@ -169,8 +169,12 @@ class Dialogue:
             if understood and parse is not None and parse.intent in GLOBAL_INTENTS:
                 return self._intent(state, turn, parse.intent)
             return self._fill_slot(state, turn, node)
-        if node is not None and parse is not None and parse.city() is not None \
-                and (not understood or parse.confidence < SURE_INTENT):
+        if (
+            node is not None
+            and parse is not None
+            and parse.city() is not None
+            and (not understood or parse.confidence < SURE_INTENT)
+        ):
             # "je suis à Oujda" while the topic offers local services: show them, unless the
             # message clearly asks about something else ("a doctor in Oujda").
             local = next((o for o in node.options if self.flows.nodes[o.goto].directory), None)

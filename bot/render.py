@@ -17,7 +17,8 @@ from bot.i18n import Catalogs
 from bot.knowledge import Knowledge
 
 CONTACT_VIA_COUNSELLOR = Text(
-    "directory.via_counsellor", "Contact details: ask a counsellor, who will put you in touch."
+    "directory.via_counsellor_all",
+    "Where no contact is given, ask a counsellor, who will put you in touch.",
 )
 SERVICES_IN = Text("directory.services_in", "Services in {region}:")
 NO_SERVICES = Text(
@@ -94,6 +95,8 @@ class Renderer:
             return self.text(NO_SERVICES.with_params(region=region), language)
         lines = [self.text(SERVICES_IN.with_params(region=region), language)]
         lines += [self._service(s, language, caps) for s in found]
+        if any(not s.contact for s in found):  # said once, not after every service
+            lines.append(self.text(CONTACT_VIA_COUNSELLOR, language))
         return "\n".join(lines)
 
     def _service(self, service: Service, language: str, caps: Capabilities) -> str:
@@ -109,13 +112,12 @@ class Renderer:
             contact = ", ".join(service.contact[k] for k in wanted if k in service.contact)
             sentences.append(_sentence(_spoken_digits(contact) if caps.voice else contact))
             sentences.append(_sentence(service.hours.get(language, "")))
-        else:
-            sentences.append(self.text(CONTACT_VIA_COUNSELLOR, language))
         if service.languages:
             locale = self.catalogs.language(language).locale
             names = ", ".join(locale.languages.get(code, code) for code in service.languages)
             sentences.append(self.text(LANGUAGES_SPOKEN.with_params(languages=names), language))
-        return f"• {name}{city} — " + " ".join(s for s in sentences if s)
+        details = " ".join(s for s in sentences if s)
+        return f"• {name}{city}" + (f" — {details}" if details else "")
 
     def _format(self, template: str, params: Mapping[str, object], language: str) -> str:
         if not params:

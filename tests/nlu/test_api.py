@@ -7,8 +7,20 @@ from nlu.model import Model
 
 
 def test_public_api() -> None:
-    for name in ["Parse", "Entity", "INTENTS", "LANGUAGES", "RISK_LEVELS", "Language", "Risk",
-                 "get_model", "normalise", "train", "REGIONS", "region_of"]:
+    for name in [
+        "Parse",
+        "Entity",
+        "INTENTS",
+        "LANGUAGES",
+        "RISK_LEVELS",
+        "Language",
+        "Risk",
+        "get_model",
+        "normalise",
+        "train",
+        "REGIONS",
+        "region_of",
+    ]:
         assert name in nlu.__all__
         assert hasattr(nlu, name)
     assert len(nlu.INTENTS) == 28
