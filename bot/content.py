@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 
 from bot.checkins import Questionnaire, load_questionnaires
-from bot.dialogue import ACTIONS, CONDITIONS, REQUIRED_NODES
+from bot.dialogue import ACTIONS, CONDITIONS, REQUIRED_ANSWERS, REQUIRED_NODES
 from bot.directory import Directory
 from bot.domain import Text
 from bot.errors import ContentError
@@ -89,12 +89,17 @@ def _load(content_dir: Path) -> tuple[Content | None, list[str]]:
         return None, problems
 
     verified = _VerifiedContacts(content_dir)
+    problems += [
+        f"content/locales/*/answers: {key}: the engine needs this answer (in every language)"
+        for key in REQUIRED_ANSWERS
+        if key not in knowledge.all_keys()
+    ]
     problems += _check_answers(knowledge, flows, codes)
     problems += _check_catalogs(content_dir, flows, questionnaires, codes, verified)
     problems += _check_directory(directory, flows, verified)
     problems += _check_contacts_in_answers(knowledge, verified)
     for questionnaire in questionnaires.values():
-        if questionnaire.resources and questionnaire.resources not in knowledge.keys():  # noqa: SIM118 - a method, not a dict
+        if questionnaire.resources and questionnaire.resources not in knowledge.all_keys():
             problems.append(
                 f"{questionnaire.file}: resources: answer {questionnaire.resources!r} does not "
                 f"exist"
@@ -111,7 +116,7 @@ def _placeholders(text: str) -> set[str]:
 
 def _check_answers(knowledge: Knowledge, flows: Flows, codes: list[str]) -> list[str]:
     problems: list[str] = []
-    all_keys = knowledge.keys()
+    all_keys = knowledge.all_keys()
     for node in flows.nodes.values():
         if node.answer and node.answer not in all_keys:
             problems.append(f"{node.file}: node {node.qid}: answer {node.answer!r} does not exist")

@@ -22,6 +22,12 @@ MENU = "main.menu"
 OFFER_COUNSELLOR = "system.offer_counsellor"
 REQUIRED_NODES = (WELCOME, LANGUAGE, NOT_UNDERSTOOD, FALLBACK, EMPTY, MENU, OFFER_COUNSELLOR)
 
+# Answers the engine gives itself: the safety reply to danger now, and the emergency numbers
+# outside opening hours. `sanad content check` refuses content without them.
+SAFETY_ANSWER = "safety.critical"
+EMERGENCY_ANSWER = "emergency.numbers"
+REQUIRED_ANSWERS = (SAFETY_ANSWER, EMERGENCY_ANSWER)
+
 # Actions a flow may ask for (`action: …`); the engine knows how to carry each out.
 ACTIONS = ("delete_data", "checkin_subscribe", "checkin_pause", "checkin_resume", "checkin_stop")
 # Conditions a flow may test (`if: …`, `then: …`, `next: …`); the engine answers them.

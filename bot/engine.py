@@ -35,9 +35,8 @@ from bot.storage import Contact, Conversation, Database, Message, Ticket, utcnow
 from bot.types import Priority
 from nlu.types import Parse
 
-SAFETY_ANSWER = "safety.critical"
-EMERGENCY_ANSWER = "emergency.numbers"
-REQUIRED_ANSWERS = (SAFETY_ANSWER, EMERGENCY_ANSWER)
+SAFETY_ANSWER = dlg.SAFETY_ANSWER
+EMERGENCY_ANSWER = dlg.EMERGENCY_ANSWER
 # A first message with one of these gets the welcome and the menu rather than an answer.
 OPENERS = ("greet", "help_menu", "out_of_scope", "affirm", "deny", "thanks")
 # Intents that leave a check-in waiting for answers (it stays open for later).

@@ -76,7 +76,7 @@ class Knowledge:
     def get(self, language: str, key: str) -> Entry | None:
         return self.entries.get(language, {}).get(key) or self.entries.get("en", {}).get(key)
 
-    def keys(self) -> set[str]:
+    def all_keys(self) -> set[str]:
         return {key for per_language in self.entries.values() for key in per_language}
 
 

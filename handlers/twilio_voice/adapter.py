@@ -111,7 +111,7 @@ class VoiceAdapter:
 
     def check_recordings(self) -> list[Path]:
         """Warn about recordings that can never be played (their name is no answer key)."""
-        keys = self.runtime.content.knowledge.keys()
+        keys = self.runtime.content.knowledge.all_keys()
         stray = []
         for language in self.languages:
             for path in sorted(self._audio_dir(language).glob("*")):

@@ -238,3 +238,10 @@ def test_verified_numbers_of_the_fact_sheet_pass_in_any_spelling(content: Path) 
         'text: "UNHCR: 05 37 54 54 00, WhatsApp +212 666 045 606; FOO Rabat 06 14 00 47 73; 8350."',
     )
     assert problems_of(content) == []
+
+
+def test_content_without_the_safety_reply_is_refused(content: Path) -> None:
+    for language in ("en", "fr", "ar"):
+        (content / "locales" / language / "answers" / "safety.yml").unlink()
+    problems = problems_of(content)
+    assert any("safety.critical: the engine needs this answer" in p for p in problems), problems
