@@ -100,9 +100,12 @@ def signals(norm: str) -> Signals:
                 live = True
                 break
     names = set(concept_names(text))
+    # "Now I'm fine" says the danger is over even when no phrase named it: the model then
+    # needs the guarded confidence too.
+    resolved = not live and bool(lex.RESOLVED.search(text))
     return Signals(
         critical=live,
-        softened=softened,
+        softened=softened or resolved,
         elevated=bool(lex.ELEVATED.search(text) or lex.CRITICAL_IF_NOW.search(text)),
         idiom=idiom,
         danger=bool(names & DANGER) or {"child", "alone"} <= names,
