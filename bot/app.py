@@ -15,6 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.channels import discover
 from bot.engine import clean
@@ -71,7 +72,12 @@ def create_app(runtime: Runtime) -> Starlette:
     for adapter in adapters:
         routes.extend(adapter.routes())
     app = Starlette(
-        routes=routes, lifespan=lifespan, middleware=[Middleware(GZipMiddleware, minimum_size=1024)]
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(BodyLimit, limit=MAX_BODY),
+            Middleware(GZipMiddleware, minimum_size=1024),
+        ],
     )
     app.state.runtime = runtime
     return app
@@ -80,6 +86,50 @@ def create_app(runtime: Runtime) -> Starlette:
 def app_from_environment() -> Starlette:
     """`uvicorn --factory bot.app:app_from_environment` (what docker-compose runs)."""
     return create_app(Runtime.create(Settings.load()))
+
+
+MAX_BODY = 1024 * 1024  # no webhook, message or form of ours comes near; 413 above it
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuse a request body over `limit` bytes before it is read into memory: by its
+    Content-Length when it gives one, while it streams otherwise."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.limit:
+            await _too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(scope, receive, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse({"error": "the request is too large (1 MB at most)"}, status_code=413)
+    await response(scope, receive, send)
 
 
 async def json_body(request: Request) -> dict[str, object] | Response:

@@ -154,6 +154,8 @@ class Engine:
         with metrics.TURN_SECONDS.time():
             async with self.store.lock("contact:" + key):
                 result = await anyio.to_thread.run_sync(self._turn, inbound, key, deliver)
+        if result.erased:
+            await anyio.to_thread.run_sync(self.db.scrub)
         if deliver and result.replies and self.outbox is not None:
             self.outbox.wake()
         if result.duplicate:
@@ -250,6 +252,7 @@ class _Turn:
         self.events: list[ConsoleEvent] = []
         self.ticket: TicketInfo | None = None
         self.erased = False
+        self.inbound_row: Message | None = None
         slots = (
             json.loads(engine.vault.decrypt(conversation.slots) or "{}")
             if conversation.slots
@@ -424,6 +427,9 @@ class _Turn:
             return False
         self.state.slots.pop(DETOUR, None)
         risky = parse is not None and parse.risk != "none"
+        if self.inbound_row is not None:
+            # The answer lives with the check-in (and its retention), not in the history.
+            self.inbound_row.body, self.inbound_row.media_type = None, "checkin_answer"
         self._done(
             checkins.answer(
                 self.s,
@@ -589,21 +595,20 @@ class _Turn:
             body = json.dumps(
                 {"text": self.text, "media": [m.__dict__ for m in self.inbound.media]}
             )
-        self.s.add(
-            Message(
-                conversation_id=self.conv.id,
-                contact_id=self.contact.id,
-                direction="in",
-                channel=self.inbound.channel,
-                provider_id=self.inbound.provider_id,
-                body=self.e.vault.encrypt(body),
-                language=parse.language if parse else None,
-                intent=parse.intent if parse else None,
-                risk=parse.risk if parse else None,
-                media_type=media.kind if media else None,
-                created_at=self.now,
-            )
+        self.inbound_row = Message(
+            conversation_id=self.conv.id,
+            contact_id=self.contact.id,
+            direction="in",
+            channel=self.inbound.channel,
+            provider_id=self.inbound.provider_id,
+            body=self.e.vault.encrypt(body),
+            language=parse.language if parse else None,
+            intent=parse.intent if parse else None,
+            risk=parse.risk if parse else None,
+            media_type=media.kind if media else None,
+            created_at=self.now,
         )
+        self.s.add(self.inbound_row)
 
     def _record_outbound(self) -> None:
         language = self.language or self.e.default_language

@@ -140,6 +140,12 @@ def open_ticket(
     """Open a ticket, or raise the priority of the conversation's open one.
 
     Returns the ticket and whether the queue changed (new ticket or higher priority)."""
+    if session.get_bind().dialect.name != "sqlite":
+        # Serialise with anyone else opening a ticket for this conversation (the check-in
+        # scheduler does not hold the person's lock): one open ticket per conversation.
+        session.execute(
+            select(Conversation.id).where(Conversation.id == conversation.id).with_for_update()
+        )
     ticket = session.scalar(
         select(Ticket).where(Ticket.conversation_id == conversation.id, Ticket.status.in_(OPEN))
     )

@@ -59,6 +59,7 @@ class Delivery:
     proactive: bool  # the person did not just write (WhatsApp's 24-hour window)
     template: str | None
     last_inbound_at: datetime | None
+    attempt: int = 0  # the claim's lease token: only the worker holding it may send or settle
 
 
 class Outbox:
@@ -165,9 +166,25 @@ class Outbox:
                         proactive=row.proactive,
                         template=row.template,
                         last_inbound_at=contact.last_inbound_at,
+                        attempt=row.attempts,
                     )
                 )
             return deliveries
+
+    def _renew(self, delivery: Delivery) -> bool:
+        """Renew the lease just before sending: False when another worker took the row over
+        (our lease ran out while earlier rows were being sent), so it must not be sent twice."""
+        with self.db.session() as session:
+            result = session.execute(
+                update(Outbound)
+                .where(
+                    Outbound.id == delivery.id,
+                    Outbound.status == "pending",
+                    Outbound.attempts == delivery.attempt,
+                )
+                .values(next_attempt_at=self.clock() + LEASE)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def _done(
         self,
@@ -181,7 +198,7 @@ class Outbox:
         now = self.clock()
         with self.db.session() as session:
             row = session.get(Outbound, delivery.id)
-            if row is None:  # erased meanwhile
+            if row is None or row.attempts != delivery.attempt:  # erased, or taken over
                 return
             if error is None:
                 row.status, row.sent_at, row.error = "sent", now, None
@@ -206,7 +223,7 @@ class Outbox:
         deliveries = await anyio.to_thread.run_sync(self._claim, limit)
         for delivery in deliveries:
             adapter = self.adapters.get(delivery.channel)
-            if adapter is None:
+            if adapter is None or not await anyio.to_thread.run_sync(self._renew, delivery):
                 continue
             outcome: dict[str, object] = {}
             try:

@@ -61,6 +61,13 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
+    def scrub(self) -> None:
+        """After an erasure: fold the write-ahead log into the file, so erased rows do not
+        linger in the WAL (SQLite; PostgreSQL reclaims them with VACUUM)."""
+        if self.is_sqlite:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def is_current(self) -> bool:
         return "alembic_version" in inspect(self.engine).get_table_names()
 
@@ -78,6 +85,7 @@ def alembic_config(url: str) -> Config:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # cascades erase a person's data in one delete
+    cursor.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten, not left in the file
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -181,17 +181,14 @@ class Console:
         address = request.client.host if request.client else "-"
         return "console:login:name:" + h(name.strip().lower()), "console:login:addr:" + h(address)
 
-    async def login_limited(self, request: Request, name: str) -> bool:
+    async def login_allowed(self, request: Request, name: str) -> bool:
+        """Count this attempt first (an atomic increment), then decide: guesses sent in parallel
+        cannot all pass a check made before any of them is counted."""
         by_name, by_address = self._limit_keys(request, name)
         store = self.runtime.store
-        return (
-            int(await store.get(by_name) or 0) >= LOGIN_TRIES_PER_NAME
-            or int(await store.get(by_address) or 0) >= LOGIN_TRIES_PER_ADDRESS
-        )
-
-    async def login_failed(self, request: Request, name: str) -> None:
-        for key in self._limit_keys(request, name):
-            await self.runtime.store.incr(key, LOGIN_WINDOW)
+        tries_name = await store.incr(by_name, LOGIN_WINDOW)
+        tries_address = await store.incr(by_address, LOGIN_WINDOW)
+        return tries_name <= LOGIN_TRIES_PER_NAME and tries_address <= LOGIN_TRIES_PER_ADDRESS
 
     async def login_succeeded(self, request: Request, name: str) -> None:
         await self.runtime.store.delete(self._limit_keys(request, name)[0])

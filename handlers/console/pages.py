@@ -32,13 +32,12 @@ class Pages:
         name = str(form.get("name") or "")[:80]
         password = str(form.get("password") or "")[:1024]
         target = safe_next(str(form.get("next") or ""))
-        if await c.login_limited(request, name):
+        if not await c.login_allowed(request, name):
             return c.render(
                 request, "login.html", None, 429, error=w.login_limited, name=name, next=target
             )
         who = await c.db(lambda s: counsellors.authenticate(s, name, password))
         if who is None:
-            await c.login_failed(request, name)
             return c.render(
                 request, "login.html", None, 401, error=w.login_failed, name=name, next=target
             )

@@ -24,6 +24,9 @@ SESSION = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CAPABILITIES = Capabilities(buttons=True, max_length=4096, variant="text")
 KEEPALIVE_SECONDS = 15.0
+ANSWER_KEPT = 600.0  # seconds an answer is kept for a retry of the same message
+MESSAGES_PER_MINUTE = 30  # per web chat session: far above a person typing
+MESSAGES_PER_MINUTE_PER_ADDRESS = 120  # per network address (a shared phone, a café)
 
 # The page's own words, translated like everything else (extracted by `make messages`).
 CHROME = {
@@ -132,17 +135,30 @@ class WebchatAdapter:
             return JSONResponse(
                 {"error": "`id` must be up to 64 letters, digits, - or _"}, status_code=400
             )
+        limited = await self._rate_limited(request, session)
+        if limited is not None:
+            return limited
+        # The session is the person's only credential: never stored, not even in a message id.
+        provider_id = (
+            self.runtime.vault.pseudonym("webchat", session, message_id) if message_id else None
+        )
         inbound = Inbound(
             channel="webchat",
             sender=session,
             text=text or "",
             option=option,
-            provider_id=f"{session}:{message_id}" if message_id else None,
+            provider_id=provider_id,
         )
         result = await self.runtime.engine.handle(inbound)
+        store = self.runtime.store
+        if result.duplicate and provider_id:
+            # A retry of a message whose answer was lost: the same answer again, not silence.
+            cached = await store.get("webchat:answer:" + provider_id)
+            if cached is not None:
+                return Response(cached, media_type="application/json")
         language = self.runtime.content.catalogs.language(result.language)
         renderer = self.runtime.engine.renderer
-        return JSONResponse(
+        body = json.dumps(
             {
                 "replies": [
                     renderer.render(r, result.language, CAPABILITIES).to_dict()
@@ -151,8 +167,26 @@ class WebchatAdapter:
                 "state": result.state,
                 "language": language.code,
                 "direction": language.direction,
-            }
+            },
+            ensure_ascii=False,
         )
+        if provider_id and not result.duplicate:
+            await store.set("webchat:answer:" + provider_id, body, ttl=ANSWER_KEPT)
+        return Response(body, media_type="application/json")
+
+    async def _rate_limited(self, request: Request, session: str) -> Response | None:
+        """Per session and per address, so one script cannot flood the counsellors' queue."""
+        store, vault = self.runtime.store, self.runtime.vault
+        address = request.client.host if request.client else "-"
+        per_session = await store.incr("webchat:rate:" + vault.pseudonym("webchat", session), 60)
+        per_address = await store.incr("webchat:rate-ip:" + vault.pseudonym("ip", address), 60)
+        if per_session > MESSAGES_PER_MINUTE or per_address > MESSAGES_PER_MINUTE_PER_ADDRESS:
+            return JSONResponse(
+                {"error": "too many messages: wait a minute, then write again"},
+                status_code=429,
+                headers={"Retry-After": "60"},
+            )
+        return None
 
     async def events(self, request: Request) -> Response:
         """Server-sent events: what a counsellor writes to this session."""

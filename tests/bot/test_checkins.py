@@ -339,3 +339,25 @@ def test_subscribe_receive_answer_and_stop_in_each_language_on_each_text_channel
     assert checkins(runtime)[-1].status == "completed"
     said = bot.say("stop")
     assert said.text.startswith(stopped)
+
+
+def test_check_in_answers_are_kept_with_the_check_in_not_in_the_history(
+    bot: TestBot, runtime: Runtime, clock: Clock
+) -> None:
+    from bot.storage import Message
+
+    subscribe(bot)
+    clock.advance(hours=7)
+    tick(runtime)
+    bot.say("my husband hurts me at night")  # not an option: asked again
+    bot.say("my husband hurts me at night")  # kept as the check-in's free-text answer
+    with runtime.db.session() as s:
+        bodies = [
+            runtime.vault.decrypt(b)
+            for b in s.scalars(
+                select(Message.body).where(
+                    Message.direction == "in", Message.media_type == "checkin_answer"
+                )
+            )
+        ]
+    assert bodies == ["", ""]

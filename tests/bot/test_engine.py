@@ -336,3 +336,16 @@ def test_a_town_alone_while_a_topic_offers_local_services_shows_them(bot: TestBo
     said = bot.say("Oujda")
     assert said.replies[0].text == "Associations help."
     assert "OMDH Oujda" in said.replies[1].text
+
+
+def test_erased_rows_do_not_linger_in_the_database_file(
+    make_runtime: Callable[..., Runtime], parser: KeywordParser, portal: BlockingPortal, tmp_path
+) -> None:
+    runtime = make_runtime(parse=parser)
+    bot = TestBot(runtime, portal, sender="+212611111111", channel="sms")
+    bot.say("i need a lawyer", provider_id="SMdeadbeef01")
+    key = runtime.engine.contact_key("sms", "+212611111111").encode()
+    bot.say("erase my data")
+    assert bot.say("yes").result.erased
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("sanad.db*"))
+    assert key not in raw and b"SMdeadbeef01" not in raw

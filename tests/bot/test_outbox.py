@@ -170,3 +170,21 @@ def test_many_workers_on_postgresql_send_each_message_exactly_once(
         assert [t for a, t in adapter.sent if a == f"+21260{n:04d}"] == [
             f"{n}-{i}" for i in range(3)
         ]
+
+
+def test_a_worker_whose_lease_ran_out_does_not_send_again(
+    setup: tuple[Runtime, FakeAdapter], portal: BlockingPortal, clock: Clock
+) -> None:
+    """Worker A claims two rows, is slow on the first; the lease of the second runs out and
+    worker B sends it; A must then skip it rather than send it a second time."""
+    runtime, adapter = setup
+    queue(runtime, "+2126001", "one")
+    queue(runtime, "+2126002", "two")
+    claimed = runtime.outbox._claim(10)  # worker A
+    assert [d.id for d in claimed] == [1, 2]
+    clock.advance(seconds=120)  # A is slow: its leases run out
+    drain(runtime, portal)  # worker B sends both
+    assert sorted(t for _, t in adapter.sent) == ["one", "two"]
+    for delivery in claimed:  # A goes on with what it had claimed
+        assert not runtime.outbox._renew(delivery)
+    assert len(adapter.sent) == 2

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from anyio.from_thread import BlockingPortal
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -529,3 +531,31 @@ def test_a_counsellor_sees_the_check_in_history_and_score_trend(console_with_che
     assert page.count('<li class="checkin ') == 2
     assert "score 4" in page and "a counsellor was offered" in page
     assert "1 worrying free-text answer(s)" in page
+
+
+def test_guesses_sent_in_parallel_cannot_pass_the_attempt_limit(
+    app: Starlette, portal: BlockingPortal
+) -> None:
+    """Each attempt is counted before the password is checked, so 25 guesses at once give at
+    most 5 password checks."""
+    with TestClient(app, headers=ENGLISH) as client:
+        token = csrf_of(client.get("/console/login").text)
+        cookies = dict(client.cookies)
+
+    async def guess_all() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", cookies=cookies, headers=ENGLISH
+        ) as c:
+
+            async def guess(n: int) -> int:
+                response = await c.post(
+                    "/console/login",
+                    data={"csrf": token, "name": "Amina", "password": f"wrong {n}"},
+                )
+                return response.status_code
+
+            return list(await asyncio.gather(*(guess(n) for n in range(25))))
+
+    codes = portal.call(guess_all)
+    assert codes.count(401) <= 5 and codes.count(429) >= 20

@@ -69,14 +69,34 @@ def test_a_message_gets_replies_with_options_and_the_state(client: TestClient) -
     assert chosen.json()["replies"][0]["text"] == "Associations help."
 
 
-def test_a_retried_message_with_the_same_id_is_answered_once(
+def test_a_retried_message_is_processed_once_and_gets_the_same_answer(
     client: TestClient, runtime: Runtime
 ) -> None:
     message = {"session": SESSION, "text": "hello", "id": "m1"}
-    assert client.post("/api/webchat/messages", json=message).json()["replies"]
-    assert client.post("/api/webchat/messages", json=message).json()["replies"] == []
+    first = client.post("/api/webchat/messages", json=message).json()
+    assert first["replies"]
+    assert client.post("/api/webchat/messages", json=message).json() == first
     with runtime.db.session() as s:
         assert s.scalar(select(func.count()).where(Message.direction == "in")) == 1
+        stored = s.scalars(select(Message.provider_id).where(Message.direction == "in")).one()
+    assert stored is not None and SESSION not in stored  # the session is a credential
+
+
+def test_a_flood_of_messages_is_refused(client: TestClient, runtime: Runtime) -> None:
+    codes = [
+        client.post("/api/webchat/messages", json={"session": SESSION, "text": "hello"}).status_code
+        for _ in range(35)
+    ]
+    assert codes[:30] == [200] * 30 and set(codes[30:]) == {429}
+
+
+def test_a_body_over_one_megabyte_is_refused_before_it_is_read(client: TestClient) -> None:
+    response = client.post(
+        "/api/webchat/messages",
+        content=b"x" * (1024 * 1024 + 1),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
 
 
 @pytest.mark.parametrize(
