@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import dialogue as dlg
 from bot import metrics
+from bot.checkins import OPEN as OPEN_CHECKIN
 from bot.checkins import Checkins, Done
 from bot.content import Content
 from bot.crypto import Vault
@@ -31,7 +32,7 @@ from bot.i18n import Language
 from bot.outbox import Outbox
 from bot.render import Renderer
 from bot.state import StateStore
-from bot.storage import Contact, Conversation, Database, Message, Ticket, utcnow
+from bot.storage import CheckIn, Contact, Conversation, Database, Message, Ticket, utcnow
 from bot.types import Priority
 from nlu.types import Parse
 
@@ -358,10 +359,14 @@ class _Turn:
             if guess in self.e.content.catalogs.languages:
                 self.contact.language = guess
         language = self.language or self.e.default_language
-        if self._present_pending_checkin(parse, chosen):
-            return True
-        if self._checkin_answer(parse, language):
-            return True
+        checkins = self.e.checkins
+        # Looked up once a turn: the per-message path should not ask the database three times.
+        checkin = checkins.open_checkin(self.s, self.contact) if checkins is not None else None
+        if checkin is not None and checkins is not None:
+            if self._present_pending_checkin(checkins, checkin, parse, chosen):
+                return True
+            if self._checkin_answer(checkins, checkin, parse, language):
+                return True
         turn = dlg.Turn(self.text, self.inbound.option, parse, language)
         if self.first_contact and not chose_language:
             self._run(self.e.dialogue.goto(dlg.WELCOME, self.state, language))
@@ -374,15 +379,15 @@ class _Turn:
                 self._run(self.e.dialogue.goto(dlg.MENU, self.state, language))
                 return False
         self._run(self.e.dialogue.step(self.state, turn))
-        if not self.erased:
-            self._back_to_checkin()
+        if not self.erased and checkin is not None and checkins is not None:
+            self._back_to_checkin(checkins, checkin)
         return False
 
-    def _present_pending_checkin(self, parse: Parse | None, chosen_language: str | None) -> bool:
+    def _present_pending_checkin(
+        self, checkins: Checkins, checkin: CheckIn, parse: Parse | None, chosen_language: str | None
+    ) -> bool:
         """A check-in due for someone reached only by phone is asked when they call (keypad)."""
-        checkins = self.e.checkins
-        checkin = checkins.open_checkin(self.s, self.contact) if checkins is not None else None
-        if checkins is None or checkin is None or checkin.sent_at is not None:
+        if checkin.sent_at is not None:
             return False
         if parse is not None and parse.understood and parse.intent in CHECKIN_EXITS:
             return False
@@ -393,14 +398,12 @@ class _Turn:
         self.replies.extend(checkins.opening(self.s, checkin))
         return True
 
-    def _checkin_answer(self, parse: Parse | None, language: str) -> bool:
+    def _checkin_answer(
+        self, checkins: Checkins, checkin: CheckIn, parse: Parse | None, language: str
+    ) -> bool:
         """A message while a check-in waits for answers is an answer — unless it is a command
         (stop, menu, delete, a counsellor): then the person takes a detour through the flows, and
         the check-in's question comes back when the detour ends (or with the reminder)."""
-        checkins = self.e.checkins
-        checkin = checkins.open_checkin(self.s, self.contact) if checkins is not None else None
-        if checkins is None or checkin is None:
-            return False
         option = self.inbound.option
         detour = self.state.slots.get(DETOUR, "")
         reminded_since = (
@@ -445,14 +448,14 @@ class _Turn:
         )
         return True
 
-    def _back_to_checkin(self) -> None:
-        """A detour during a check-in has ended: ask the check-in's question again."""
-        if DETOUR not in self.state.slots or self.state.node is not None or self.e.checkins is None:
+    def _back_to_checkin(self, checkins: Checkins, checkin: CheckIn) -> None:
+        """A detour during a check-in has ended: ask the check-in's question again (unless the
+        detour was to stop check-ins)."""
+        if DETOUR not in self.state.slots or self.state.node is not None:
             return
         self.state.slots.pop(DETOUR)
-        checkin = self.e.checkins.open_checkin(self.s, self.contact)
-        if checkin is not None:
-            self.replies.extend(self.e.checkins.current_question(self.s, checkin))
+        if checkin.status in OPEN_CHECKIN:
+            self.replies.extend(checkins.current_question(self.s, checkin))
 
     def _done(self, done: Done) -> None:
         """Carry out what a check-in action or answer decided."""

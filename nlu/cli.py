@@ -15,16 +15,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the train / parse / evaluate subcommands to the `nlu` group's subparsers."""
     p = sub.add_parser("train", help="train the model from nlu/data (deterministic)")
     p.add_argument("--data", type=Path, default=None, help="Rasa NLU data dir (default nlu/data)")
-    p.add_argument("--out", type=Path, default=None,
-                   help="model dir (default $SANAD_NLU_MODEL or nlu/_model)")
-    p.add_argument("--if-stale", action="store_true",
-                   help="do nothing when the model is already trained on the current data")
+    p.add_argument(
+        "--out", type=Path, default=None, help="model dir (default $SANAD_NLU_MODEL or nlu/_model)"
+    )
+    p.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="do nothing when the model is already trained on the current data",
+    )
     p.set_defaults(func=_train)
 
     p = sub.add_parser("parse", help="parse texts: arguments, or stdin lines with --jsonl")
     p.add_argument("text", nargs="*", help="text to parse (words are joined by spaces)")
-    p.add_argument("--jsonl", action="store_true",
-                   help='read stdin lines (plain text or {"text": ...}), print one JSON line each')
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read stdin lines (plain text or {"text": ...}), print one JSON line each',
+    )
     p.set_defaults(func=_parse)
 
     p = sub.add_parser("evaluate", help="cross-validate and test on the held-out sets")

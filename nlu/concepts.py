@@ -14,14 +14,9 @@ import re
 from functools import lru_cache
 from itertools import combinations
 
-_L = r"\b(?:{})\b"  # Latin-script alternatives need word boundaries; Arabic ones match inside words
+from nlu.patterns import keywords
 
-
-def _rx(latin: str, arabic: str = "") -> re.Pattern[str]:
-    parts = [_L.format(latin)] if latin else []
-    if arabic:
-        parts.append(f"(?:{arabic})")
-    return re.compile("|".join(parts))
+_rx = keywords
 
 
 CONCEPTS: dict[str, re.Pattern[str]] = {
@@ -69,10 +64,14 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"nobody (will|needs|would) miss|personne ne me reverra|this is goodbye|c est la fin",
         r"اخر رساله|اخر ميساج|اخر ليله|للابد|الوصيه|سامحوني|ما غاديش نكون|ما اصحي|ودعت",
     ),
-    "missing": _rx(r"disparu|disparue|missing|tlf|tlfat|da3|lost (child|kid|son|daughter)",
-                   r"تلف|تلفات|ضاع|ضايع|مفقود|اختفي|اختفت"),
-    "alone": _rx(r"alone|seul|seule|tout seul|toute seule|bo7do|bo7di|bou7do|bo7dha",
-                 r"بوحدو|بوحدي|بوحدها|وحدو|وحيد|لوحده"),
+    "missing": _rx(
+        r"disparu|disparue|missing|tlf|tlfat|da3|lost (child|kid|son|daughter)",
+        r"تلف|تلفات|ضاع|ضايع|مفقود|اختفي|اختفت",
+    ),
+    "alone": _rx(
+        r"alone|seul|seule|tout seul|toute seule|bo7do|bo7di|bou7do|bo7dha",
+        r"بوحدو|بوحدي|بوحدها|وحدو|وحيد|لوحده",
+    ),
     "now": _rx(
         r"maintenant|now|ce soir|tonight|cette nuit|daba|db|dorka|hlla2|halla2|hala2|lyouma|lyoum|"
         r"right now|en ce moment|tout de suite|just now|a l instant|currently|hal lele|"
@@ -156,8 +155,21 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
 
 # Concepts of which one must be present before the model may call a message critical.
 DANGER = frozenset(
-    {"die", "self_harm", "no_life", "method", "violence", "held", "bleeding", "breath",
-     "unconscious", "emergency", "threat_kill", "farewell_strong", "missing"}
+    {
+        "die",
+        "self_harm",
+        "no_life",
+        "method",
+        "violence",
+        "held",
+        "bleeding",
+        "breath",
+        "unconscious",
+        "emergency",
+        "threat_kill",
+        "farewell_strong",
+        "missing",
+    }
 )
 
 

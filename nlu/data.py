@@ -31,16 +31,16 @@ def _default_data_dir() -> Path:
     if env:
         return Path(env)
     here = PACKAGE_DIR / "data"
-    return here if here.is_dir() or not (Path.cwd() / "nlu" / "data").is_dir() else (
-        Path.cwd() / "nlu" / "data"
+    return (
+        here
+        if here.is_dir() or not (Path.cwd() / "nlu" / "data").is_dir()
+        else (Path.cwd() / "nlu" / "data")
     )
 
 
 DEFAULT_DATA_DIR = _default_data_dir()
 
-_ANNOTATION = re.compile(
-    r"\[(?P<text>[^\]]+)\](?:\((?P<paren>[^)]+)\)|(?P<json>\{[^}]*\}))"
-)
+_ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<paren>[^)]+)\)|(?P<json>\{[^}]*\}))")
 
 
 class DataError(ValueError):

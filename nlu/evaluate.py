@@ -56,8 +56,11 @@ def _risk_block(gold: Sequence[str], pred: Sequence[str]) -> dict[str, object]:
         "n": len(gold),
         "accuracy": round(accuracy(gold, pred), 4),
         **{
-            lvl: {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
-                  "support": s.support}
+            lvl: {
+                "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4),
+                "support": s.support,
+            }
             for lvl, s in scores.items()
         },
     }
@@ -175,7 +178,8 @@ def cross_validation(trained: Trained) -> dict[str, object]:
     risk["thresholds"] = asdict(model.meta.risk)
     risk["missed_critical"] = [
         corpus.data.risk[rtask.rows[rows][i] - corpus.n_intent].text
-        for i in range(len(gold_r)) if gold_r[i] == "critical" and pred_r[i] != "critical"
+        for i in range(len(gold_r))
+        if gold_r[i] == "critical" and pred_r[i] != "critical"
     ][:20]
     out["risk"] = risk
     out["cities"] = _city_block(ex, model)
@@ -193,10 +197,15 @@ def heldout(model: Model, directory: Path) -> dict[str, object]:
             idx = [i for i, e in enumerate(data.examples) if g in ("all", e.group)]
             if not idx:
                 continue
-            intent[g] = _intent_block([data.examples[i].intent for i in idx],
-                                      [parses[i].intent for i in idx])
-            lang[g] = round(accuracy([data.examples[i].language for i in idx],
-                                     [parses[i].language for i in idx]), 4)
+            intent[g] = _intent_block(
+                [data.examples[i].intent for i in idx], [parses[i].intent for i in idx]
+            )
+            lang[g] = round(
+                accuracy(
+                    [data.examples[i].language for i in idx], [parses[i].language for i in idx]
+                ),
+                4,
+            )
         out["intent"] = intent
         out["language"] = lang
         out["cities"] = _city_block(data.examples, model)
@@ -206,7 +215,8 @@ def heldout(model: Model, directory: Path) -> dict[str, object]:
         }
         out["intent_errors"] = [
             f"[{e.group}] {e.text!r}: {e.intent} → {p.intent} ({p.confidence:.2f})"
-            for e, p in zip(data.examples, parses, strict=True) if p.intent != e.intent
+            for e, p in zip(data.examples, parses, strict=True)
+            if p.intent != e.intent
         ][:40]
     if data.risk:
         pred = [model.parse(r.text).risk for r in data.risk]
@@ -217,7 +227,8 @@ def heldout(model: Model, directory: Path) -> dict[str, object]:
                 risk[g] = _risk_block([data.risk[i].level for i in idx], [pred[i] for i in idx])
         risk["errors"] = [
             f"[{r.group}] {r.text!r}: {r.level} → {p}"
-            for r, p in zip(data.risk, pred, strict=True) if r.level != p
+            for r, p in zip(data.risk, pred, strict=True)
+            if r.level != p
         ][:40]
         out["risk"] = risk
     return out

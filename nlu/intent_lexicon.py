@@ -12,14 +12,9 @@ from __future__ import annotations
 
 import re
 
-_B = r"\b(?:{})\b"
+from nlu.patterns import keywords
 
-
-def _rx(latin: str, arabic: str = "") -> re.Pattern[str]:
-    parts = [_B.format(latin)] if latin else []
-    if arabic:
-        parts.append(f"(?:{arabic})")
-    return re.compile("|".join(parts))
+_rx = keywords
 
 
 TOPICS: dict[str, re.Pattern[str]] = {

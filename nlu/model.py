@@ -66,15 +66,25 @@ class Meta:
             name: Head(tuple(h["labels"]), h["offset"], h["temperature"], h["threshold"])
             for name, h in raw["heads"].items()
         }
-        return cls(raw["format"], raw["fingerprint"], heads, Thresholds(**raw["risk"]),
-                   float(raw["unknown_idf"]), raw.get("report", {}))
+        return cls(
+            raw["format"],
+            raw["fingerprint"],
+            heads,
+            Thresholds(**raw["risk"]),
+            float(raw["unknown_idf"]),
+            raw.get("report", {}),
+        )
 
 
 class Model:
     """Language, intent, cities and risk for one message. Immutable; safe across threads."""
 
     def __init__(
-        self, vocab: Vocabulary, weights: F32, meta: Meta, cities: CityMatcher,
+        self,
+        vocab: Vocabulary,
+        weights: F32,
+        meta: Meta,
+        cities: CityMatcher,
         city_data: dict[str, object],
     ) -> None:
         self.vocab = vocab
@@ -107,8 +117,9 @@ class Model:
             return self._parse(text)
         except Exception:
             log.exception("nlu parse failed; answering out_of_scope")
-            return Parse(text if isinstance(text, str) else "", FALLBACK_LANGUAGE, 0.0,
-                         "out_of_scope", 0.0)
+            return Parse(
+                text if isinstance(text, str) else "", FALLBACK_LANGUAGE, 0.0, "out_of_scope", 0.0
+            )
 
     def _parse(self, text: str) -> Parse:
         if not isinstance(text, str):

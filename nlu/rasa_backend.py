@@ -28,8 +28,9 @@ RETRY_AFTER_S = 10.0
 class RasaBackend(IntentBackend):
     """Thread-safe client for one Rasa server."""
 
-    def __init__(self, url: str | None = None, timeout: float = TIMEOUT_S,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, timeout: float = TIMEOUT_S, client: httpx.Client | None = None
+    ) -> None:
         self.url = (url or os.environ.get("RASA_URL") or DEFAULT_URL).rstrip("/")
         self.client = client or httpx.Client(timeout=timeout)
         self._down_until = 0.0
@@ -50,8 +51,9 @@ class RasaBackend(IntentBackend):
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
             with self._lock:
                 self._down_until = time.monotonic() + RETRY_AFTER_S
-            log.warning("rasa backend failed (%s); using the built-in intent classifier",
-                        type(exc).__name__)
+            log.warning(
+                "rasa backend failed (%s); using the built-in intent classifier", type(exc).__name__
+            )
             return None
         if name not in INTENTS:
             log.warning("rasa backend answered an unknown intent; using the built-in classifier")

@@ -37,8 +37,10 @@ def _intent_table(block: dict[str, Any]) -> list[str]:
 
 
 def _risk_table(block: dict[str, Any]) -> list[str]:
-    rows = ["| | n | " + " | ".join(f"{lvl} P / R %" for lvl in RISK_LEVELS) + " |",
-            "|---|---:|" + "---:|" * len(RISK_LEVELS)]
+    rows = [
+        "| | n | " + " | ".join(f"{lvl} P / R %" for lvl in RISK_LEVELS) + " |",
+        "|---|---:|" + "---:|" * len(RISK_LEVELS),
+    ]
     for g in _groups(block):
         b = block[g]
         cells = []
@@ -51,8 +53,10 @@ def _risk_table(block: dict[str, Any]) -> list[str]:
 
 def _per_intent(block: dict[str, Any]) -> list[str]:
     groups = [g for g in _groups(block) if g != "all"]
-    rows = ["| intent | " + " | ".join(_name(g) for g in groups) + " |",
-            "|---|" + "---:|" * len(groups)]
+    rows = [
+        "| intent | " + " | ".join(_name(g) for g in groups) + " |",
+        "|---|" + "---:|" * len(groups),
+    ]
     for intent in INTENTS:
         cells = [_pct(block[g]["per_intent_f1"].get(intent)) for g in groups]
         rows.append(f"| {intent} | " + " | ".join(cells) + " |")
@@ -77,10 +81,12 @@ def markdown(result: dict[str, Any], existing: Path | None = None) -> str:
         f"Stratified {result['folds']}-fold cross-validation per language group, then the "
         "held-out sets of `tests/nlu/heldout/` (written separately, never trained on).",
         "",
-        "Training data: " + ", ".join(
+        "Training data: "
+        + ", ".join(
             f"{_name(g)} {n} intent / {data['risk_examples'].get(g, 0)} risk examples"
             for g, n in data["examples"].items()
-        ) + f"; {data['features']} features.",
+        )
+        + f"; {data['features']} features.",
         "",
         "## Intent (cross-validated)",
         "",
@@ -101,7 +107,8 @@ def markdown(result: dict[str, Any], existing: Path | None = None) -> str:
         "",
         "## Language identification (cross-validated)",
         "",
-        "| | accuracy % |", "|---|---:|",
+        "| | accuracy % |",
+        "|---|---:|",
         *[f"| {_name(g)} | {_pct(cv['language'][g])} |" for g in _groups(cv["language"])],
         f"| short messages (≤ 3 words, n={cv['language']['short_messages']['n']}) | "
         f"{_pct(cv['language']['short_messages']['accuracy'])} |",
@@ -109,7 +116,7 @@ def markdown(result: dict[str, Any], existing: Path | None = None) -> str:
         f"`language_sure` threshold: **{cv['language']['sure_threshold']}** (Latin-script "
         "messages; Arabic script is decided by the script itself). The gold label here is the "
         "language of the file an example sits in, so one-word messages that belong to no "
-        "single language (\"ok\", \"merci\" in a Darija file, \"english please\" in the "
+        'single language ("ok", "merci" in a Darija file, "english please" in the '
         "French file) count as errors; the held-out sets below are the cleaner measure.",
         "",
         "## Risk (cross-validated on nlu/risk_data)",
@@ -117,9 +124,12 @@ def markdown(result: dict[str, Any], existing: Path | None = None) -> str:
         *_risk_table(cv["risk"]),
         "",
         f"Thresholds: {cv['risk']['thresholds']}. Curated phrases alone: critical "
-        + (f"precision {_pct(cv['risk']['phrases_only_critical']['precision'])} %, recall "
-           f"{_pct(cv['risk']['phrases_only_critical']['recall'])} %."
-           if cv["risk"]["phrases_only_critical"] else "–"),
+        + (
+            f"precision {_pct(cv['risk']['phrases_only_critical']['precision'])} %, recall "
+            f"{_pct(cv['risk']['phrases_only_critical']['recall'])} %."
+            if cv["risk"]["phrases_only_critical"]
+            else "–"
+        ),
         "",
         "## Cities (annotated training examples)",
         "",
@@ -132,21 +142,35 @@ def markdown(result: dict[str, Any], existing: Path | None = None) -> str:
     if ho:
         lines += ["## Held-out sets", ""]
         if "intent" in ho:
-            lines += ["### Intent", "", *_intent_table(ho["intent"]), "",
-                      "### Per-intent F1 % (held-out)", "", *_per_intent(ho["intent"]), "",
-                      "Language id accuracy %: " + ", ".join(
-                          f"{_name(g)} {_pct(v)}" for g, v in ho["language"].items()), "",
-                      f"Cities: exact {_pct(ho['cities']['exact_accuracy'])} % of "
-                      f"{ho['cities']['examples_with_city']}, false positives "
-                      f"{_pct(ho['cities']['false_positive_rate'])} %.", "",
-                      "Risk levels given to the ordinary (intent) held-out messages: " + ", ".join(
-                          f"{k} {_pct(v)} %" for k, v in ho["risk_on_ordinary_messages"].items()),
-                      ""]
+            lines += [
+                "### Intent",
+                "",
+                *_intent_table(ho["intent"]),
+                "",
+                "### Per-intent F1 % (held-out)",
+                "",
+                *_per_intent(ho["intent"]),
+                "",
+                "Language id accuracy %: "
+                + ", ".join(f"{_name(g)} {_pct(v)}" for g, v in ho["language"].items()),
+                "",
+                f"Cities: exact {_pct(ho['cities']['exact_accuracy'])} % of "
+                f"{ho['cities']['examples_with_city']}, false positives "
+                f"{_pct(ho['cities']['false_positive_rate'])} %.",
+                "",
+                "Risk levels given to the ordinary (intent) held-out messages: "
+                + ", ".join(f"{k} {_pct(v)} %" for k, v in ho["risk_on_ordinary_messages"].items()),
+                "",
+            ]
         if "risk" in ho:
             lines += ["### Risk", "", *_risk_table(ho["risk"]), ""]
             if ho["risk"]["errors"]:
-                lines += ["Held-out risk errors:", "", *[f"- {e}" for e in ho["risk"]["errors"]],
-                          ""]
+                lines += [
+                    "Held-out risk errors:",
+                    "",
+                    *[f"- {e}" for e in ho["risk"]["errors"]],
+                    "",
+                ]
     lines += [
         "Note: while the model was developed, lists of held-out errors were printed. Words "
         "taken from them were removed again from the keyword lexicons and extra examples, but "

@@ -218,8 +218,27 @@ IDIOMS = _rx(
 # one: "je ne veux plus vivre" is the risk itself; French negation is checked as ne … pas.
 NEGATIONS = frozenset(
     {
-        "pas", "jamais", "never", "not", "t", "ما", "لا", "مش", "مو", "ماشي", "عمري", "لن",
-        "ماعمري", "mashi", "machi", "mach", "mich", "mesh", "msh", "3omri", "omri",
+        "pas",
+        "jamais",
+        "never",
+        "not",
+        "t",
+        "ما",
+        "لا",
+        "مش",
+        "مو",
+        "ماشي",
+        "عمري",
+        "لن",
+        "ماعمري",
+        "mashi",
+        "machi",
+        "mach",
+        "mich",
+        "mesh",
+        "msh",
+        "3omri",
+        "omri",
     }
 )
 # Negation particles that only count right before the phrase ("ma bade mout").

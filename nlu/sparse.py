@@ -33,7 +33,10 @@ class CSR:
 
     @classmethod
     def from_rows(
-        cls, rows: Sequence[Sequence[int]], n_cols: int, scale: F32 | None = None,
+        cls,
+        rows: Sequence[Sequence[int]],
+        n_cols: int,
+        scale: F32 | None = None,
         extra_sq: F32 | None = None,
     ) -> CSR:
         """Build from per-row column ids (deduplicated, non-empty). Values are `scale[col]`

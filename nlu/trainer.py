@@ -33,8 +33,16 @@ from nlu.types import INTENTS, LANGUAGES, RISK_LEVELS
 FEATURE_VERSION = "features-8"
 # The model is stale when any module that shapes features, labels or thresholds changes.
 _TRAINING_CODE = (
-    "normalise.py", "features.py", "concepts.py", "intent_lexicon.py", "risk_lexicon.py",
-    "risk.py", "linear.py", "sparse.py", "trainer.py", "cities.py",
+    "normalise.py",
+    "features.py",
+    "concepts.py",
+    "intent_lexicon.py",
+    "risk_lexicon.py",
+    "risk.py",
+    "linear.py",
+    "sparse.py",
+    "trainer.py",
+    "cities.py",
 )
 
 
@@ -45,15 +53,33 @@ def code_version() -> str:
     for name in _TRAINING_CODE:
         h.update((here / name).read_bytes())
     return f"{FEATURE_VERSION}:{h.hexdigest()[:16]}"
+
+
 SEED = 20240601
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "_model"
 # Intents whose ordinary messages teach the risk head what calm traffic looks like.
 CALM_INTENTS = frozenset(
     {
-        "greet", "goodbye", "thanks", "affirm", "deny", "help_menu", "change_language",
-        "legal_aid", "asylum", "residence_papers", "education_training", "voluntary_return",
-        "checkin_subscribe", "checkin_unsubscribe", "delete_my_data", "out_of_scope",
-        "food_hygiene", "cash_assistance", "talk_to_human", "disability",
+        "greet",
+        "goodbye",
+        "thanks",
+        "affirm",
+        "deny",
+        "help_menu",
+        "change_language",
+        "legal_aid",
+        "asylum",
+        "residence_papers",
+        "education_training",
+        "voluntary_return",
+        "checkin_subscribe",
+        "checkin_unsubscribe",
+        "delete_my_data",
+        "out_of_scope",
+        "food_hygiene",
+        "cash_assistance",
+        "talk_to_human",
+        "disability",
     }
 )
 # Total weight of the non-calm intents' examples in the risk head, relative to the labelled
@@ -123,13 +149,25 @@ def tasks(corpus: Corpus) -> dict[str, Task]:
     n = corpus.n_intent
     out: dict[str, Task] = {}
     yi = np.array([INTENTS.index(e.intent) for e in ex], dtype=np.int64)
-    out["intent"] = Task(INTENTS, np.arange(n, dtype=np.int64), yi, balanced(yi, len(INTENTS)),
-                         [f"{e.group}/{e.intent}" for e in ex], OPTIONS["intent"])
+    out["intent"] = Task(
+        INTENTS,
+        np.arange(n, dtype=np.int64),
+        yi,
+        balanced(yi, len(INTENTS)),
+        [f"{e.group}/{e.intent}" for e in ex],
+        OPTIONS["intent"],
+    )
     langs = [e.language for e in ex] + [r.language for r in risk]
     yl = np.array([LANGUAGES.index(x) for x in langs], dtype=np.int64)
     groups = [e.group for e in ex] + [r.group for r in risk]
-    out["language"] = Task(LANGUAGES, np.arange(len(langs), dtype=np.int64), yl,
-                           _group_balanced(groups), groups, OPTIONS["language"])
+    out["language"] = Task(
+        LANGUAGES,
+        np.arange(len(langs), dtype=np.int64),
+        yl,
+        _group_balanced(groups),
+        groups,
+        OPTIONS["language"],
+    )
     # Risk: the labelled risk data, plus calm intent examples as `none` with a total weight
     # equal to that of the labelled `none` examples (they must not drown the curated traps),
     # plus the other intents' examples (shelter, health, violence, ...) with the soft label
@@ -137,13 +175,18 @@ def tasks(corpus: Corpus) -> dict[str, Task]:
     # situation, which the risk head otherwise never sees and flagged critical by the dozen.
     # Examples that repeat a risk text or hold a live critical phrase stay out of both.
     risk_norms = {corpus.norms[n + i] for i in range(len(risk))}
-    usable = [i for i, norm in enumerate(corpus.norms[:n])
-              if norm not in risk_norms and not signals(norm).critical]
+    usable = [
+        i
+        for i, norm in enumerate(corpus.norms[:n])
+        if norm not in risk_norms and not signals(norm).critical
+    ]
     calm = [i for i in usable if ex[i].intent in CALM_INTENTS]
     concern = [i for i in usable if ex[i].intent not in CALM_INTENTS]
     rrows = np.array([n + i for i in range(len(risk))] + calm + concern, dtype=np.int64)
-    yr = np.array([RISK_LEVELS.index(r.level) for r in risk] + [0] * (len(calm) + len(concern)),
-                  dtype=np.int64)
+    yr = np.array(
+        [RISK_LEVELS.index(r.level) for r in risk] + [0] * (len(calm) + len(concern)),
+        dtype=np.int64,
+    )
     w = np.ones(len(rrows), dtype=np.float32)
     n_none = max(1, sum(1 for r in risk if r.level == "none"))
     if calm:
@@ -155,8 +198,9 @@ def tasks(corpus: Corpus) -> dict[str, Task]:
     targets[len(risk) + len(calm) :] = CONCERN_TARGET
     counts = targets.T @ w
     wr = (w * (w.sum() / (3 * np.maximum(counts, 1e-6)))[yr]).astype(np.float32)
-    strata = ([f"{r.group}/{r.level}" for r in risk] + ["calm"] * len(calm)
-              + ["concern"] * len(concern))
+    strata = (
+        [f"{r.group}/{r.level}" for r in risk] + ["calm"] * len(calm) + ["concern"] * len(concern)
+    )
     scored = np.arange(len(rrows)) < len(risk) + len(calm)
     out["risk"] = Task(RISK_LEVELS, rrows, yr, wr, strata, OPTIONS["risk"], targets, scored)
     return out
@@ -346,16 +390,19 @@ class Trained:
     folds: dict[str, npt.NDArray[np.int64]]
 
 
-def build(data: TrainingData, fp: str, k: int = 3,
-          progress: Callable[[str], None] | None = None) -> Trained:
+def build(
+    data: TrainingData, fp: str, k: int = 3, progress: Callable[[str], None] | None = None
+) -> Trained:
     """Train all heads on `data`, calibrating on k-fold out-of-fold predictions."""
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
     corpus = build_corpus(data)
     vocab = Vocabulary.build(corpus.feats)
     x = vocab.matrix(corpus.feats)
-    say(f"{len(data.examples)} intent and {len(data.risk)} risk examples, "
-        f"{len(vocab)} features ({time.perf_counter() - start:.1f}s)")
+    say(
+        f"{len(data.examples)} intent and {len(data.risk)} risk examples, "
+        f"{len(vocab)} features ({time.perf_counter() - start:.1f}s)"
+    )
     all_tasks = tasks(corpus)
     heads: dict[str, Head] = {}
     blocks: list[F32] = []
@@ -380,8 +427,12 @@ def build(data: TrainingData, fp: str, k: int = 3,
             # Thresholds are chosen on the labelled risk data and the calm everyday messages
             # together, so that precision reflects real traffic, not a risk-heavy sample.
             keep = np.ones(len(task.rows), bool) if task.scored is None else task.scored
-            risk_th = risk_thresholds([corpus.norms[r] for r in task.rows[keep]], probs[keep],
-                                      task.y[keep], task.rows[keep] >= corpus.n_intent)
+            risk_th = risk_thresholds(
+                [corpus.norms[r] for r in task.rows[keep]],
+                probs[keep],
+                task.y[keep],
+                task.rows[keep] >= corpus.n_intent,
+            )
             threshold = risk_th.critical
         w = fitted[name].weights
         heads[name] = Head(task.labels, offset, round(temperature, 6), threshold)
@@ -389,21 +440,35 @@ def build(data: TrainingData, fp: str, k: int = 3,
         offset += len(task.labels)
         oof_probs[name] = probs
         fold_of[name] = fold
-        say(f"{name}: T={temperature:.3f} threshold={threshold} "
-            f"({time.perf_counter() - start:.1f}s)")
+        say(
+            f"{name}: T={temperature:.3f} threshold={threshold} "
+            f"({time.perf_counter() - start:.1f}s)"
+        )
     weights = np.ascontiguousarray(np.concatenate(blocks, axis=0).T)
-    meta = Meta(FORMAT, fp, heads, risk_th, round(vocab.unknown_idf, 6), {
-        "examples": len(data.examples), "risk_examples": len(data.risk),
-        "features": len(vocab), "seconds": 0.0,
-    })
+    meta = Meta(
+        FORMAT,
+        fp,
+        heads,
+        risk_th,
+        round(vocab.unknown_idf, 6),
+        {
+            "examples": len(data.examples),
+            "risk_examples": len(data.risk),
+            "features": len(vocab),
+            "seconds": 0.0,
+        },
+    )
     cities_json = city_data(data, corpus.norms)
     cities = CityMatcher(cities_json["variants"], cities_json["known_words"])  # type: ignore[arg-type]
     model = Model(vocab, weights, meta, cities, cities_json)
     return Trained(model, oof_probs, all_tasks, corpus, fold_of)
 
 
-def train(data_dir: Path | None = None, out: Path | None = None,
-          progress: Callable[[str], None] | None = None) -> Path:
+def train(
+    data_dir: Path | None = None,
+    out: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Train from `data_dir` (default nlu/data, risk data beside it) into `out`; return `out`."""
     data_dir = (data_dir or DEFAULT_DATA_DIR).resolve()
     out = out or DEFAULT_MODEL_DIR

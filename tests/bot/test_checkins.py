@@ -40,6 +40,13 @@ def subscribe(bot: TestBot, every: str = "Every 3 days", at: str = "18:00") -> s
     return bot.say(at).text
 
 
+def due_check_in(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
+    """Subscribe (every 3 days at 18:00), then let the first check-in come."""
+    subscribe(bot)
+    clock.advance(hours=7)
+    assert tick(runtime).sent == 1
+
+
 def plan(runtime: Runtime) -> CheckInPlan:
     with runtime.db.session() as s:
         return s.scalars(select(CheckInPlan)).one()
@@ -110,9 +117,7 @@ def test_a_due_check_in_is_sent_once_answered_and_scored(
 
 
 def test_distress_answers_offer_a_counsellor(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     bot.say("2")
     bot.say("2")
     said = bot.say("1")
@@ -125,9 +130,7 @@ def test_distress_answers_offer_a_counsellor(bot: TestBot, runtime: Runtime, clo
 def test_a_danger_answer_opens_a_critical_ticket(
     bot: TestBot, runtime: Runtime, clock: Clock
 ) -> None:
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     bot.say("1")
     bot.say("1")
     said = bot.say("2")
@@ -139,9 +142,7 @@ def test_a_danger_answer_opens_a_critical_ticket(
 def test_an_answer_that_is_not_an_option_is_asked_again_once_then_kept_and_flagged(
     bot: TestBot, runtime: Runtime, clock: Clock
 ) -> None:
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     again = bot.say("it is complicated")
     assert again.replies[0].text == "Please answer with the number of one of the options:"
     assert again.replies[1].text == "Mood?" and again.labels == ["Good", "Bad"]
@@ -210,9 +211,7 @@ def test_pause_and_resume(bot: TestBot, runtime: Runtime, clock: Clock) -> None:
 def test_a_command_during_a_check_in_is_a_detour_and_the_question_comes_back(
     bot: TestBot, runtime: Runtime, clock: Clock
 ) -> None:
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     assert bot.say("menu").labels[0] == "Legal aid"
     assert checkins(runtime)[-1].status == "open"
     said = bot.say("2")  # "Talk to someone" in the menu, not an answer to the check-in
@@ -222,9 +221,7 @@ def test_a_command_during_a_check_in_is_a_detour_and_the_question_comes_back(
 def test_erasing_my_data_erases_the_plan_and_the_answers(
     bot: TestBot, runtime: Runtime, clock: Clock
 ) -> None:
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     bot.say("1")
     bot.say("erase my data")
     bot.say("yes")
@@ -267,9 +264,7 @@ def test_three_workers_on_postgresql_send_each_due_check_in_exactly_once(
 def test_check_ins_older_than_the_retention_are_erased(
     bot: TestBot, runtime: Runtime, clock: Clock
 ) -> None:
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     bot.say("1")
     bot.say("1")
     bot.say("1")
@@ -281,9 +276,7 @@ def test_check_ins_older_than_the_retention_are_erased(
 def test_after_a_detour_the_check_in_question_comes_back(
     bot: TestBot, runtime: Runtime, clock: Clock
 ) -> None:
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     bot.say("menu")
     said = bot.say("1")  # legal aid: an answer with options, still a detour
     said = bot.choose("Main menu")
@@ -346,9 +339,7 @@ def test_check_in_answers_are_kept_with_the_check_in_not_in_the_history(
 ) -> None:
     from bot.storage import Message
 
-    subscribe(bot)
-    clock.advance(hours=7)
-    tick(runtime)
+    due_check_in(bot, runtime, clock)
     bot.say("my husband hurts me at night")  # not an option: asked again
     bot.say("my husband hurts me at night")  # kept as the check-in's free-text answer
     with runtime.db.session() as s:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 import uvicorn
 
@@ -47,3 +47,26 @@ class ThreadedServer:
     def __exit__(self, *_: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+
+
+class FakeServer:
+    """A fake provider: subclasses set `self.app`; `with Fake() as fake:` serves it and
+    `fake.url` is where the real SDK is pointed."""
+
+    app: Any
+
+    def __init__(self) -> None:
+        self._server: ThreadedServer | None = None
+
+    def __enter__(self) -> Self:
+        self._server = ThreadedServer(self.app).__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.__exit__(*exc)
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "use the fake as a context manager"
+        return self._server.url

@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.live import ThreadedServer
+from tests.fakes.live import FakeServer
 
 SPEC = Path(__file__).resolve().parent.parent / "specs" / "telegram" / "api.json"
 TOKEN = "123456789:AAFakeTokenForTests_abcdefghijklmnop"
@@ -214,10 +214,11 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer):
     """The server. Use as a context manager; `api_url` is what TELEGRAM_API_URL takes."""
 
     def __init__(self, token: str = TOKEN, spec: Spec | None = None) -> None:
+        super().__init__()
         self.token = token
         self.spec = spec or Spec()
         self._state = _State()
@@ -228,20 +229,10 @@ class FakeTelegram:
         self.app = Starlette(
             routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
         )
-        self._server: ThreadedServer | None = None
-
-    def __enter__(self) -> FakeTelegram:
-        self._server = ThreadedServer(self.app).__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.__exit__(*exc)
 
     @property
     def api_url(self) -> str:
-        assert self._server is not None, "use the fake as a context manager"
-        return self._server.url
+        return self.url
 
     # --- what tests read ----------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.live import ThreadedServer
+from tests.fakes.live import FakeServer
 from tests.fakes.twilio_signing import signed_headers
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -99,8 +99,9 @@ class _State:
 Handler = Callable[[Request, dict[str, list[str]]], Awaitable[Response]]
 
 
-class FakeTwilio:
+class FakeTwilio(FakeServer):
     def __init__(self, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN) -> None:
+        super().__init__()
         self.account_sid, self.auth_token = account_sid, auth_token
         self._state = _State()
         self._lock = threading.Lock()
@@ -109,20 +110,6 @@ class FakeTwilio:
         self.app = Starlette(
             routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST", "DELETE"])]
         )
-        self._server: ThreadedServer | None = None
-
-    def __enter__(self) -> FakeTwilio:
-        self._server = ThreadedServer(self.app).__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.__exit__(*exc)
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "use the fake as a context manager"
-        return self._server.url
 
     def settings(self) -> dict[str, str]:
         """Settings fields (`dataclasses.replace(settings, **twilio.settings())`)."""
