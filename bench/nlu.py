@@ -76,8 +76,12 @@ def _children(pid: int) -> list[str]:
 
 def texts_from_heldout() -> tuple[list[str], list[str], list[str], list[str]]:
     data = load_risk(HELDOUT, load_nlu(HELDOUT, TrainingData()))
-    return ([e.text for e in data.examples], [e.intent for e in data.examples],
-            [e.language for e in data.examples], [r.text for r in data.risk])
+    return (
+        [e.text for e in data.examples],
+        [e.intent for e in data.examples],
+        [e.language for e in data.examples],
+        [r.text for r in data.risk],
+    )
 
 
 # ---- in-process --------------------------------------------------------------------------------
@@ -92,8 +96,9 @@ def load_figures() -> dict[str, float]:
         "'rss_mb':int(rss)/1024}))"
     )
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -152,6 +157,7 @@ def http_figures(url: str, texts: Sequence[str], rounds: int, path: str) -> dict
     import httpx
 
     with httpx.Client(timeout=30) as client:
+
         def call(t: str) -> object:
             r = client.post(url + path, json={"text": t})
             r.raise_for_status()
@@ -163,8 +169,13 @@ def http_figures(url: str, texts: Sequence[str], rounds: int, path: str) -> dict
 def our_http(texts: Sequence[str], rounds: int) -> dict[str, float]:
     port = free_port()
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    proc = subprocess.Popen(["taskset", "-c", "0", sys.executable, "-c", SERVER, str(port)],
-                            stdout=subprocess.PIPE, cwd=ROOT, env=env, text=True)
+    proc = subprocess.Popen(
+        ["taskset", "-c", "0", sys.executable, "-c", SERVER, str(port)],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         proc.stdout.readline()
@@ -192,7 +203,8 @@ def language_comparison(texts: Sequence[str], gold: Sequence[str]) -> dict[str, 
         from lingua import Language, LanguageDetectorBuilder  # type: ignore[import-not-found]
 
         lingua = LanguageDetectorBuilder.from_languages(
-            Language.FRENCH, Language.ENGLISH, Language.ARABIC).build()
+            Language.FRENCH, Language.ENGLISH, Language.ARABIC
+        ).build()
         codes = {Language.FRENCH: "fr", Language.ENGLISH: "en", Language.ARABIC: "ar"}
 
         def lingua_detect(t: str) -> str:
@@ -201,8 +213,9 @@ def language_comparison(texts: Sequence[str], gold: Sequence[str]) -> dict[str, 
 
         detectors["lingua"] = lingua_detect
     except ImportError:
-        print("lingua not installed: .venv/bin/pip install lingua-language-detector",
-              file=sys.stderr)
+        print(
+            "lingua not installed: .venv/bin/pip install lingua-language-detector", file=sys.stderr
+        )
     out = {}
     for name, detect in detectors.items():
         pred = [detect(t) for t in texts]
@@ -239,13 +252,29 @@ def rasa_train_seconds() -> float | None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         # A fresh cache: Rasa would otherwise reuse the components `make rasa` trained.
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-               "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
+        env = {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache"),
+        }
         t0 = time.perf_counter()
         subprocess.run(
-            [str(RASA_BIN), "train", "nlu", "--nlu", "nlu/data", "--config",
-             "nlu/rasa/config.yml", "--out", tmp],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+            [
+                str(RASA_BIN),
+                "train",
+                "nlu",
+                "--nlu",
+                "nlu/data",
+                "--config",
+                "nlu/rasa/config.yml",
+                "--out",
+                tmp,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
         )
         return time.perf_counter() - t0
 
@@ -259,13 +288,28 @@ def rasa_side_by_side(
     if not RASA_BIN.exists() or not RASA_MODEL.exists():
         return {"skipped": "rasa/ not built: run `make rasa-train` first"}
     port = free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-           "RASA_CACHE_DIRECTORY": str(ROOT / "rasa" / "cache")}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_CACHE_DIRECTORY": str(ROOT / "rasa" / "cache"),
+    }
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
-         "--model", str(RASA_MODEL)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(RASA_BIN),
+            "run",
+            "--enable-api",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--model",
+            str(RASA_MODEL),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -284,8 +328,10 @@ def rasa_side_by_side(
             time.sleep(0.5)
         startup = time.perf_counter() - t0
         with httpx.Client(timeout=30) as client:
-            pred = [client.post(url + "/model/parse", json={"text": t}).json()["intent"]["name"]
-                    for t in texts]
+            pred = [
+                client.post(url + "/model/parse", json={"text": t}).json()["intent"]["name"]
+                for t in texts
+            ]
         figures: dict[str, object] = {
             "startup_s": startup,
             "rss_mb": rss_mb(proc.pid),
@@ -342,19 +388,42 @@ def render(results: dict[str, object]) -> str:
         return f"| {name} | {ours} | {http_cell} | {rasa_cell} |"
 
     lines += [
-        row("parse p50 (ms)", f"{inproc['p50_ms']:.3f}", f"{http['p50_ms']:.2f}",  # type: ignore[index]
-            rv("p50_ms", ".1f")),
-        row("parse p99 (ms)", f"{inproc['p99_ms']:.3f}", f"{http['p99_ms']:.2f}",  # type: ignore[index]
-            rv("p99_ms", ".1f")),
-        row("throughput (parses/s, 1 client)", f"{inproc['per_s']:.0f}",  # type: ignore[index]
-            f"{http['per_s']:.0f}", rv("per_s", ".0f")),  # type: ignore[index]
-        row("resident memory (MB)", f"{load['rss_mb']:.0f}",  # type: ignore[index]
-            f"{http['server_rss_mb']:.0f}", rv("rss_mb", ".0f")),  # type: ignore[index]
-        row("training (s, 2 cores)", f"{r['train_s']:.1f}", "–",
-            f"{r['rasa_train_s']:.0f}" if r.get("rasa_train_s") else "–"),
-        row("load / start-up (s)",
+        row(
+            "parse p50 (ms)",
+            f"{inproc['p50_ms']:.3f}",
+            f"{http['p50_ms']:.2f}",  # type: ignore[index]
+            rv("p50_ms", ".1f"),
+        ),
+        row(
+            "parse p99 (ms)",
+            f"{inproc['p99_ms']:.3f}",
+            f"{http['p99_ms']:.2f}",  # type: ignore[index]
+            rv("p99_ms", ".1f"),
+        ),
+        row(
+            "throughput (parses/s, 1 client)",
+            f"{inproc['per_s']:.0f}",  # type: ignore[index]
+            f"{http['per_s']:.0f}",
+            rv("per_s", ".0f"),
+        ),  # type: ignore[index]
+        row(
+            "resident memory (MB)",
+            f"{load['rss_mb']:.0f}",  # type: ignore[index]
+            f"{http['server_rss_mb']:.0f}",
+            rv("rss_mb", ".0f"),
+        ),  # type: ignore[index]
+        row(
+            "training (s, 2 cores)",
+            f"{r['train_s']:.1f}",
+            "–",
+            f"{r['rasa_train_s']:.0f}" if r.get("rasa_train_s") else "–",
+        ),
+        row(
+            "load / start-up (s)",
             f"{load['load_s']:.2f} (+{load['import_s']:.2f} import)",  # type: ignore[index]
-            "–", rv("startup_s", ".1f")),
+            "–",
+            rv("startup_s", ".1f"),
+        ),
     ]
     if has_rasa:
         ours_acc = 100 * float(r["heldout_accuracy"])  # type: ignore[arg-type]
@@ -363,16 +432,26 @@ def render(results: dict[str, object]) -> str:
         lines += [row("held-out intent accuracy (%)", f"{ours_acc:.1f}", "", f"{rasa_acc:.1f}")]
         lines += ["", f"HTTP throughput ratio Sanad / Rasa: {ratio:.0f}×."]
         if isinstance(rasa, dict) and rasa.get("earlier_run"):
-            lines += ["", "The Rasa column is kept from an earlier run with `--rasa` (Rasa trained "
-                      "on the data of that time); this run did not start Rasa."]
+            lines += [
+                "",
+                "The Rasa column is kept from an earlier run with `--rasa` (Rasa trained "
+                "on the data of that time); this run did not start Rasa.",
+            ]
     elif rasa:
         lines += ["", f"Rasa: {rasa.get('skipped')}"]  # type: ignore[union-attr]
-    lines += ["", "Language identification on the held-out intent sets (all / messages of ≤ 3 "
-              "words), detectors restricted to fr/en/ar:", "",
-              "| detector | accuracy % | short messages % | ms per text |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "Language identification on the held-out intent sets (all / messages of ≤ 3 "
+        "words), detectors restricted to fr/en/ar:",
+        "",
+        "| detector | accuracy % | short messages % | ms per text |",
+        "|---|---:|---:|---:|",
+    ]
     for name, f in r["language"].items():  # type: ignore[union-attr]
-        lines.append(f"| {name} | {100 * f['accuracy']:.1f} | {100 * f['short_accuracy']:.1f} "
-                     f"(n={f['short_n']}) | {f['ms_per_text']:.3f} |")
+        lines.append(
+            f"| {name} | {100 * f['accuracy']:.1f} | {100 * f['short_accuracy']:.1f} "
+            f"(n={f['short_n']}) | {f['ms_per_text']:.3f} |"
+        )
     lines += ["", BENCH_END]
     return "\n".join(lines)
 
@@ -399,7 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["in_process"] = latency(model.parse, texts + risk_texts, args.rounds)
     print("in-process:", json.dumps(results["in_process"]))
     results["heldout_accuracy"] = sum(
-        model.parse(t).intent == g for t, g in zip(texts, intents, strict=True)) / len(texts)
+        model.parse(t).intent == g for t, g in zip(texts, intents, strict=True)
+    ) / len(texts)
     big = ("je cherche un avocat " * 6000)[:100_000]
     t0 = time.perf_counter()
     model.parse(big)
