@@ -106,19 +106,23 @@ def latency(fn: Callable[[str], object], texts: Sequence[str], rounds: int) -> d
     for t in texts[:50]:
         fn(t)  # warm-up
     times: list[float] = []
-    start = time.perf_counter()
+    walls: list[float] = []
     for _ in range(rounds):
+        start = time.perf_counter()
         for t in texts:
             t0 = time.perf_counter()
             fn(t)
             times.append(time.perf_counter() - t0)
-    wall = time.perf_counter() - start
+        walls.append(time.perf_counter() - start)
+    # Throughput from the fastest pass, as timeit does: on a shared machine noise only ever
+    # slows a pass down (consecutive passes here differed by up to 50 %). The mean is kept too.
     return {
         "n": len(times),
         "p50_ms": 1000 * statistics.median(times),
         "p99_ms": 1000 * pct(times, 0.99),
         "max_ms": 1000 * max(times),
-        "per_s": len(times) / wall,
+        "per_s": len(texts) / min(walls),
+        "per_s_mean": len(times) / sum(walls),
     }
 
 
@@ -365,6 +369,11 @@ def earlier_rasa_figures() -> dict[str, object]:
     return out
 
 
+def _mean_rate(figures: object) -> float:
+    d: dict[str, float] = figures if isinstance(figures, dict) else {}
+    return float(d.get("per_s_mean", d.get("per_s", 0.0)))
+
+
 def render(results: dict[str, object]) -> str:
     r = results
     load, inproc, http = r["load"], r["in_process"], r["http"]  # type: ignore[index]
@@ -401,7 +410,7 @@ def render(results: dict[str, object]) -> str:
             rv("p99_ms", ".1f"),
         ),
         row(
-            "throughput (parses/s, 1 client)",
+            "throughput (parses/s, 1 client, fastest pass)",
             f"{inproc['per_s']:.0f}",  # type: ignore[index]
             f"{http['per_s']:.0f}",
             rv("per_s", ".0f"),
@@ -428,9 +437,15 @@ def render(results: dict[str, object]) -> str:
     if has_rasa:
         ours_acc = 100 * float(r["heldout_accuracy"])  # type: ignore[arg-type]
         rasa_acc = 100 * float(rasa["heldout_intent_accuracy"])  # type: ignore[index]
-        ratio = float(http["per_s"]) / float(rasa["per_s"])  # type: ignore[index]
+        # Ratios on mean throughputs (Rasa's earlier figures are means too): conservative.
+        ratio = _mean_rate(http) / _mean_rate(rasa)
+        in_ratio = _mean_rate(inproc) / _mean_rate(rasa)
         lines += [row("held-out intent accuracy (%)", f"{ours_acc:.1f}", "", f"{rasa_acc:.1f}")]
-        lines += ["", f"HTTP throughput ratio Sanad / Rasa: {ratio:.0f}×."]
+        lines += [
+            "",
+            f"Throughput ratio against Rasa over HTTP (mean throughputs): Sanad in-process (how "
+            f"the helpline calls it) {in_ratio:.0f}×, Sanad over HTTP {ratio:.0f}×.",
+        ]
         if isinstance(rasa, dict) and rasa.get("earlier_run"):
             lines += [
                 "",
@@ -460,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--rounds", type=int, default=5, help="passes over the held-out texts")
+    ap.add_argument("--rounds", type=int, default=7, help="passes over the held-out texts")
     ap.add_argument("--rasa", action="store_true", help="start rasa/ and measure it too")
     ap.add_argument("--rasa-train", action="store_true", help="also time `rasa train nlu`")
     ap.add_argument("--write-report", action="store_true", help="update reports/nlu.md")

@@ -204,6 +204,8 @@ class CityMatcher:
         for city in CITIES:
             self.exact.setdefault(normalise(city), city)
         self.known = frozenset(known_words) - self.exact.keys()
+        # First words of the multi-word names: a token that starts none skips the n-gram tries.
+        self.first_words = frozenset(k.split()[0] for k in self.exact if " " in k)
         self.fuzzy: dict[str, set[str]] = {}
         for key in self.exact:
             if " " in key or key in AMBIGUOUS or _ARABIC.search(key):
@@ -233,7 +235,12 @@ class CityMatcher:
         return tuple(Entity("city", m.value, region_of(m.value)) for m in self.find(text, norm))
 
     def _match_at(self, toks: list[str], i: int, text: str) -> CityMatch | None:
-        for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
+        longest = min(_MAX_NGRAM, len(toks) - i)
+        if longest > 1 and not any(
+            stem in self.first_words for _clitic, stem in self._clitic_forms(toks[i])
+        ):
+            longest = 1
+        for n in range(longest, 0, -1):
             key = " ".join(toks[i : i + n])
             for clitic, stem in self._clitic_forms(key):
                 value = self.exact.get(stem)

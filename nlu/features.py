@@ -89,7 +89,7 @@ class Vocabulary:
 
     def ids(self, feats: Iterable[str]) -> list[int]:
         get = self.index.get
-        return [i for i in (get(f) for f in feats) if i is not None]
+        return [i for f in feats if (i := get(f)) is not None]
 
     def matrix(self, docs: Sequence[list[str]]) -> CSR:
         rows = [self.ids(d) for d in docs]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from nlu.patterns import keywords
+from nlu.patterns import PatternSet, keywords
 
 _rx = keywords
 
@@ -204,6 +204,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
 }
 
 
+_SET = PatternSet(TOPICS)
+
+
 def topic_features(norm: str) -> list[str]:
     """One feature per intent topic whose keywords appear in the normalised text."""
-    return ["t " + name for name, rx in TOPICS.items() if rx.search(norm)]
+    return ["t " + name for name in _SET.present(norm)]

@@ -1,8 +1,18 @@
-"""Building keyword patterns that work in both scripts."""
+"""Building keyword patterns that work in both scripts, and testing many of them at once."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+try:  # RE2's set matcher: every pattern in one pass over the text (google-re2 wheels)
+    import re2
+except ImportError:  # pragma: no cover - a platform without the wheel falls back to `re`
+    re2 = None
+
+# RE2's memory budget for one set's automaton (its default, 8 MB, is too small for the concept
+# lexicon). Memory is taken as the automaton is explored, so a parse pays only what it uses.
+_RE2_MAX_MEM = 64 << 20
 
 _WORD = (
     r"\b(?:{})\b"  # Latin-script alternatives need word boundaries; Arabic ones match inside words
@@ -15,3 +25,46 @@ def keywords(latin: str, arabic: str = "") -> re.Pattern[str]:
     if arabic:
         parts.append(f"(?:{arabic})")
     return re.compile("|".join(parts))
+
+
+def _re2_syntax(pattern: str) -> str:
+    # Python's \w is Unicode, RE2's ASCII: spell out letters and digits of any script. (\b stays
+    # ASCII in RE2; the texts are normalised, so a Latin word next to an Arabic letter without a
+    # space is the only place the two could differ.)
+    return pattern.replace(r"\w", r"[\p{L}\p{N}_]")
+
+
+class PatternSet:
+    """Which of many named patterns occur in a text.
+
+    Python's `re` tries every alternative of every pattern at every position: with the concept
+    and topic lexicons that was most of a parse (about 0.2 ms of 0.35). RE2 compiles the whole
+    set into one automaton and answers in one pass (concepts and topics on the held-out texts:
+    7 µs a text against 0.25 ms, measured when this was written). `fast=False`, or a missing
+    google-re2, uses `re` with the same answers (tests/nlu/test_patterns.py checks both agree
+    on all training texts).
+    """
+
+    def __init__(self, patterns: Mapping[str, re.Pattern[str]], *, fast: bool = True) -> None:
+        self.names = tuple(patterns)
+        self._patterns = tuple(patterns.values())
+        self._set = None
+        if fast and re2 is not None and self._patterns:
+            options = re2.Options()
+            options.max_mem = _RE2_MAX_MEM
+            matcher = re2.Set.SearchSet(options)
+            for p in self._patterns:
+                matcher.Add(_re2_syntax(p.pattern))
+            matcher.Compile()
+            self._set = matcher
+
+    @property
+    def fast(self) -> bool:
+        return self._set is not None
+
+    def present(self, text: str) -> list[str]:
+        """Names of the patterns found in `text`, in the order they were given."""
+        if self._set is None:
+            return [n for n, p in zip(self.names, self._patterns, strict=True) if p.search(text)]
+        hits = self._set.Match(text)
+        return [self.names[i] for i in sorted(hits)] if hits else []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from nlu.patterns import PatternSet
+
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _LATIN = re.compile("[a-z0-9]")
 
@@ -23,6 +25,7 @@ class Lexicon:
         latin = [p for p in parts if not _ARABIC.search(p)]
         self.arabic = re.compile("|".join(f"(?:{p})" for p in arabic)) if arabic else None
         self.latin = re.compile("|".join(f"(?:{p})" for p in latin)) if latin else None
+        self.whole = re.compile("|".join(f"(?:{p})" for p in parts))  # for PatternSet
 
     def _patterns(self, text: str) -> list[re.Pattern[str]]:
         out = []
@@ -292,3 +295,19 @@ INFO = _rx(
     r"\b(chno ndir ila|ach ndir ila|ra9m dyal)\b",
     r"(شنو نعمل اذا|شنو نعمل الا|شنو الرقم|اش من رقم|معلومات|كيفاش نعاون|ماذا افعل اذا)",
 )
+
+
+# Which lexicons occur in a text, in one pass: most messages hold none, and then `signals()`
+# runs no Python regex at all.
+LEXICONS = {
+    "critical": CRITICAL.whole,
+    "critical_if_now": CRITICAL_IF_NOW.whole,
+    "elevated": ELEVATED.whole,
+    "idioms": IDIOMS.whole,
+    "past": PAST.whole,
+    "resolved": RESOLVED.whole,
+    "habitual": HABITUAL.whole,
+    "now": NOW.whole,
+    "info": INFO.whole,
+}
+PRESENT = PatternSet(LEXICONS)
