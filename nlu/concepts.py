@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from itertools import combinations
 
-from nlu.patterns import keywords
+from nlu.patterns import PatternSet, keywords
 
 _rx = keywords
 
@@ -45,9 +45,15 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"pont|bridge|jisr|jsr|sauter|jump|toit|roof|fenetre|window|ledge|corde|rope|7bel|"
         r"l7bel|cachets|pills|comprimes|medicaments|tablets|boite|dwa|poison|javel|bleach|lames|"
         r"razor|couteau|knife|mous|noyer|drown|train|gaz|hang|pendre|chnoq|nchne9|"
-        r"fnid|sea|mer|bahr|lbhar|corde|gaz|gas|bouta|lbouta|blade|lame|chafra",
+        r"fnid|sea|mer|bahr|lbhar|corde|gaz|gas|bouta|lbouta|blade|lame|chafra|"
+        r"balcon\w*|balcony|falaise|cliff|railway|rails|voie ferree|sta7|s6o7|so6o7|stou7|"
+        r"petrol|essence|benzine|lisans|briquet|lighter|somniferes?|sleeping pills|overdose|"
+        r"tramadol|insecticide|mort aux rats|rat poison|lame de rasoir|semm",
         r"جسر|الجسر|حبل|الحبل|حبوب|الحبوب|الدوا|دوا|سم|جافيل|موس|الموس|سكين|سكينه|الفنيد|نرمي|ارمي|"
-        r"نلوح|النافذه|الشرجم|السطح|البحر|نحرق|يشنق|نشنق|البوطا|بوطا|شفره",
+        r"نلوح|النافذه|الشرجم|السطح|البحر|نحرق|يشنق|نشنق|البوطا|بوطا|شفره|"
+        r"سطح|سطوح|البلكون|بلكونه|سكه القطار|سكه الحديد|سكه التران|القطار|التران|الترين|الواد|"
+        r"النهر|"
+        r"البنزين|بنزين|ليصانص|الوقيد|البريكي|ولاعه|المنوم|منوم|سم الفيران",
     ),
     "farewell": _rx(
         r"adieu|goodbye|farewell|bslama|kanwadda3kom|wada3|lettre|letter|wasiya|dites a|tell my|"
@@ -61,8 +67,30 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"pour toujours|forever|lettre d adieu|wasiya|dites a (ma|mon|mes)|tell my|"
         r"sam7oni|serai plus la|ne serai plus|won t be here|will not be here|never wake up|"
         r"ma nfi9ch|ma ghadich nkoun|ma b9itch ghadi nkoun|me reverra|pars pour toujours|"
-        r"nobody (will|needs|would) miss|personne ne me reverra|this is goodbye|c est la fin",
-        r"اخر رساله|اخر ميساج|اخر ليله|للابد|الوصيه|سامحوني|ما غاديش نكون|ما اصحي|ودعت",
+        r"nobody (will|needs|would) miss|personne ne me reverra|this is goodbye|c est la fin|"
+        r"last time (?:we|you|i) (?:\w+ ){0,2}(?:talk|speak|hear|write)\w*|"
+        r"derniere fois (?:qu on|que vous|que tu|que je) (?:\w+ ){0,2}(?:parl|entend|ecri)\w*|"
+        r"akhir mra|akher mra|akher marra|akhir marra|je serai (?:deja )?partie?|i ll be gone|"
+        r"i will be gone|ma ra7 kun mawjoud|ma ghadich nkoun mawjoud|won t find me|"
+        r"ne me trouverez|me trouverez plus|ma tl9awnich|w ma raje3ch|w mesh raje3|"
+        r"w ma ghadich nrje3|pardon a tous|forgive me all|sam7ouni kamlin|rejoins le seigneur|"
+        r"rejoindre le seigneur|join god|meet god|cimetiere|cemetery|kafan|kfen|testament|"
+        r"donne\w* (?:toutes )?mes affaires|give away my|gave away my|when they find me|"
+        r"quand on me trouvera|ila l9awni|sallmo liya 3la|salmouli 3la|salamouli 3ala|"
+        r"my grave|ma tombe|mon enterrement|m enterre\w*|my funeral|find my body|my dead body|"
+        r"mon corps sera|mon cadavre|"
+        r"janaza|jnaza|9bri|qabri|9abri|jotti|jetti|heaven|au paradis|paradise|aupres d allah|"
+        r"aupres de dieu|rejoins dieu|ra2e7 3andak|ghadi n9a rabbi|nlqa rabbi|plus de ce monde|"
+        r"leave this world|leaving life|quitter ce monde|quitte la vie|bslama ya dounya|"
+        r"ya dounya|pour moi ne pleurez|don t cry for me|pleurer pour moi|ne pleurez pas",
+        r"اخر رساله|اخر ميساج|اخر ليله|للابد|الوصيه|سامحوني|ما غاديش نكون|ما اصحي|ودعت|"
+        r"اخر مره (?:ن|ت|ب)?\w*(?:هضر|تكلم|حكي|سمع)|وما راجعش|ومش راجع|ما رح كون موجود|مش هتشوفوني|"
+        r"ما غاتلقاونيش|ما غتلقاونيش|هتلاقوني|غتلقاوني|الكفن|المقبره|سلمو لي على|سلمولي على|"
+        r"قولو لامي|"
+        r"قولو لمي|ملي تقراو|لما تقرو|فرقت حوايجي|عطيت حوايجي|"
+        r"قبري|جنازتي|الجنازه|جثتي|جثه|الجنه|عند ربي|نلقى ربي|نلاقي ربي|الدار الاخره|هاد الدنيا|"
+        r"هذه الدنيا|"
+        r"يا دنيا|ما تبكيو عليا|لا تبكوا علي",
     ),
     "missing": _rx(
         r"disparu|disparue|missing|tlf|tlfat|da3|lost (child|kid|son|daughter)",
@@ -87,19 +115,38 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"frapp\w*|bat|battent|battu|tape|beat\w*|hit\w*|attack\w*|stab\w*|strangl\w*|etrangl\w*|"
         r"rap\w*|viol\w*|ghtasb\w*|yghtasb\w*|drb\w*|kaydrb\w*|kidrb\w*|dreb\w*|machette\w*|batons|"
         r"sticks|3sa|couteau\w*|knife|knives|mous|agress\w*|cogn\w*|\w*khne9\w*|\w*khn9\w*|"
-        r"following me|follows me|suit|tab3ni|tab3inni|choking|strangling",
-        r"ضرب|يضرب|كيضرب|بيضرب|اعتدي|يعتدي|اعتدا|اغتصب|سكين|العصا|يذبح|بالقتل|طعن|خنق|كيتبعني",
+        r"following me|follows me|suit|tab3ni|tab3inni|choking|strangling|"
+        r"gun|guns|pistol\w*|rifle|fusil|arme|armes|revolver|mousdas|mosadas|mousaddas|slah|"
+        r"sabre|sowatir|sawatir|sekkina|sekina|skkina|ciseaux|scissors|m9ass|mqass|shoot\w*|"
+        r"tire sur|tirent sur|coups de feu|poignard\w*|kicking|punching|slapping|yedbe7|ydbe7|"
+        r"kaydbe7|dbe7|yemawwetni|ymawwetni|ykemmelni|ykmmelni|"
+        r"rape\w*|viole\w*|dechire\w* mes habits|tear\w* my clothes|undress\w*|deshabill\w*|"
+        r"sleep with him|coucher avec|flingue|calibre|machete|y7ayd liya 7wayji|y9la3ni",
+        r"ضرب|يضرب|كيضرب|بيضرب|اعتدي|يعتدي|اعتدا|اغتصب|سكين|العصا|يذبح|بالقتل|طعن|خنق|كيتبعني|"
+        r"مسدس|المسدس|سلاح|السلاح|بندقيه|البندقيه|سيف|سيوف|ساطور|سواطير|المقص|مقص|يطلق النار|"
+        r"يكملني|يموتني|هيموتني|يدبح|كيدبح|"
+        r"يحيد ليا حوايجي|يشلحني|يغتصب|اغتصاب|يعريني",
     ),
     "held": _rx(
         r"enferm\w*|locked|lock|trapped|coince\w*|sequestr\w*|7bs\w*|7absin\w*|m7bous\w*|"
         r"sad 3li\w*|sdo 3li\w*|keeping us|keep us|gardent|retiennent|retient|kidnap\w*|"
         r"emmene\w*|took my|can t leave|ne peux pas sortir|we no fit comot|lock us|de force|"
-        r"by force|forced into|bzz|bezzez|sedo 3li\w*|sado 3li\w*|tied|attache\w*|rbtna|rbtouna",
-        r"حبس|محبوس|حابس|قفل|قفلو|سادين|مسدود|خطف|مخطوف|داها|شادين|بالسيف|بالزز|بالقوه|ربطنا|محصورين",
+        r"by force|forced into|bzz|bezzez|sedo 3li\w*|sado 3li\w*|tied|attache\w*|rbtna|rbtouna|"
+        r"cadenas|padlock\w*|coffre|boot of|trunk|enlevement|kidnap\w*|abduct\w*|dragged|"
+        r"khtf\w*|kh6f\w*|9fel|9efl|9flo|2afal|a2fal|ransom|rancon|fidya|tied up|ligote\w*|"
+        r"rbto\w*|rbtou\w*|mrbout|won t let (?:me|us) (?:go|leave)|laisse pas sortir|"
+        r"laissent pas sortir|kaykhllinich nkhrj|ma khllawnach",
+        r"حبس|محبوس|حابس|قفل|قفلو|سادين|مسدود|خطف|مخطوف|داها|شادين|بالسيف|بالزز|بالقوه|ربطنا|"
+        r"محصورين|"
+        r"قافل|قافله|قفل علي|سد علي|سد الباب|الكادنا|خطفو|خطفوه|خطفوها|اختطف|مخطوفه|مربوط|ربطوني|"
+        r"ربطوه|فديه|الفديه",
     ),
     "bleeding": _rx(
-        r"saign\w*|sang|blood|bleed\w*|dem|ddem|nzif|coule",
-        r"الدم|دم|نزيف|ينزف|كينزف|كيسيل",
+        r"saign\w*|sang|blood|bleed\w*|dem|ddem|nzif|coule|"
+        r"hemorrag\w*|haemorrhag\w*|hemorrhag\w*|kanzef|katnzef|kaynzef|nzef|nazif|"
+        r"fausse couche|miscarr\w*",
+        r"الدم|دم|نزيف|ينزف|كينزف|كيسيل|"
+        r"نزف|تنزف|بنزف|كنزف|كتنزف|كنزل الدم|الاجهاض|اجهاض",
     ),
     "breath": _rx(
         r"respir\w*|breath\w*|tnfs\w*|ttnfs\w*|tnffes|ntnffes|ttnffes|asthma|asthme|suffoqu\w*|"
@@ -110,18 +157,46 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"inconscient\w*|evanou\w*|bouge plus|not moving|isn t moving|not responding|"
         r"ne repond plus|unconscious|faint\w*|mghmi|katjawbch|kayjawbch|tay7|tay7a|convuls\w*|"
         r"seizure|shaking|collapsed|sar3|epilep\w*|se reveille pas|won t wake|katfi9ch|kayfi9ch|"
-        r"fainting",
+        r"fainting|"
+        r"ghayeb 3lih|ghayb 3lih|ghayba 3liha|ghab 3lih|ghabt 3liha|ne parle plus|can t speak|"
+        r"cannot speak|not talking|barely answers|repond a peine|ma kattkllemch|ma kaytkllemch|"
+        r"ma kathderch|ma kayhderch|ma b9ach kayhder|ma b9atch kathder|tkhder|tkhdr|"
+        r"engourdi\w*|numb|sens plus mes|can t feel my|ma b9itch kan7ess|ma kan7essch|"
+        r"fom\w* mayl\w*|face drooping|bouche de travers|rghwa|foam\w*|bave|ice cold|"
+        r"cold as ice|bared b7al|stroke|avc|crise cardiaque|heart attack|ma kay7rkch|"
+        r"ma kat7rkch|ma b9atch kat7rk|ma b9ach kay7rk|not waking|pas de pouls|no pulse|"
+        r"tchenj|katchenj|kaytchenj|crise d epilepsie|"
+        r"se reveille plus|reveille plus|ne respire|ma byetnafas|"
+        r"ma kaytnffesch|ma katnffesch|tremble plus|delir\w*|says strange things|"
+        r"dit des choses bizarres|had a fit|crise d epilepsie|crise convulsive",
         r"مغمي|مغمى|ما كيتحركش|ما كتجاوبش|ما كيجاوبش|طايح|طايحه|تشنج|فاقد الوعي|الصرع|ما كتفيقش|"
-        r"ما كيفيقش|ما بغاش يفيق|كيترعد",
+        r"ما كيفيقش|ما بغاش يفيق|كيترعد|"
+        r"غايب عليه|غاب عليه|غايبه عليها|غابت عليها|ما كيهضرش|ما كتهضرش|ما بقاش كيهضر|"
+        r"ما بقاتش كتهضر|"
+        r"ما بقاتش قادره تهضر|ما كتكلمش|ما كيتكلمش|تخدر|مايل لجهه|مايله لجهه|رغوه|بارد بحال|الجلطه|"
+        r"جلطه|سكته|ما بقاتش كتحرك|ما بقاش كيتحرك|ما عم يتحرك|ما عم تتحرك|ما عم يرد|ما عم ترد|"
+        r"فاقده الوعي|ما بقيناش كنحسو|ما بقيتش كنحس|مش حاسس|كتشنج|كيتشنج|تشنجات|"
+        r"ما كيتنفسش|ما كتتنفسش|ما بيتنفس|ما عم يتنفس|ما كيفيقش|كيهضر بلا معنى|كيخربق|نوبه|الكريزه",
     ),
     "emergency": _rx(
         r"feu|fire|burn\w*|brul\w*|l3afya|noy\w*|drown\w*|gh9|ygh9|bateau|boat|barque|zodiac|"
         r"accouch\w*|labou?r|baby is coming|twled|vomi\w*|chest|poitrine|heart|swallow\w*|avale|"
         r"chrb|chreb|drank|drink|bu|fever|fievre|skin|desert|water is coming|prend l eau|"
         r"tombe|fell|falling|fallen|ti7|sqat|puits|well|river|riviere|katgh9|\w*gh9\w*|stuck|"
-        r"contractions|giving birth|carried away|coule|sinking",
+        r"contractions|giving birth|carried away|coule|sinking|"
+        r"incendie|flammes|flames|nnar|torch\w*|on fire|en feu|bla3\w*|avale\w*|batterie|"
+        r"battery|sahra|sahara|tayhin|tayeh|sans eau|no water|bla lma|refriger\w*|frigorifique|"
+        r"tebrid|tabrid|freezing|hypotherm\w*|diabet\w*|insulin\w*|ambulance|lambulance|samu|"
+        r"is3af|sa3af|"
+        r"snake|serpent|scorpion|a9rab|l9rab|7ayya|lef3a|bitten|mordu\w*|"
+        r"burnt|burns|l air manque|no air|ma kaynch lhwa|overheat\w*|took them all|tout avale|"
+        r"j ai tout pris|kolchi bla3t|7ubub",
         r"نار|العافيه|غرق|يغرق|كتغرق|القارب|الزودياك|تولد|الولاده|صدري|قلب|شرب|شربت|بلعت|الحمي|"
-        r"السخانه|سخون|سقط|طاح|البير|البئر",
+        r"السخانه|سخون|سقط|طاح|البير|البئر|"
+        r"حريق|الحريق|شعلو|شاعله|ماسكه النار|بلع|بطاريه|البطاريه|الصحرا|تايهين|تايه|ضايعين|بلا ما|"
+        r"بدون ماء|التبريد|تبريد|متجمد|الاسعاف|اسعاف|لامبولانس|المستعجلات|الطوارئ|"
+        r"حيه|لدغ|لدغتو|لدغتها|عقرب|العقرب|محروق|محروقه|يحترق|كتحرق|الهوا ما كاينش|"
+        r"ما كاينش الهوا|الحبوب كاملين|شربت كلشي|بلعت كلشي",
     ),
     "child": _rx(
         r"enfants?|bebe|baby|child|children|kids?|pikin|fils|fille|son|daughter|garcon|girl|boy|"
@@ -173,9 +248,12 @@ DANGER = frozenset(
 )
 
 
+_SET = PatternSet(CONCEPTS)
+
+
 @lru_cache(maxsize=512)  # featurise() and the risk signals ask for the same text in one parse
 def _names(norm: str) -> tuple[str, ...]:
-    return tuple(sorted(name for name, rx in CONCEPTS.items() if rx.search(norm)))
+    return tuple(sorted(_SET.present(norm)))
 
 
 def concept_names(norm: str) -> list[str]:

@@ -43,6 +43,7 @@ _TRAINING_CODE = (
     "sparse.py",
     "trainer.py",
     "cities.py",
+    "patterns.py",
 )
 
 
@@ -82,9 +83,13 @@ CALM_INTENTS = frozenset(
         "disability",
     }
 )
-# Total weight of the non-calm intents' examples in the risk head, relative to the labelled
-# `none` examples, and their soft label (none, elevated, critical).
-CONCERN_SHARE = 1.0
+# Total weight of the calm intents' examples and of the other intents' examples in the risk
+# head, relative to the labelled `none` examples, and the latter's soft label (none, elevated,
+# critical). 2 and 2 with risk.NO_DANGER_CRITICAL 0.45, rather than 1, 1 and 0.6 (5-fold CV,
+# 17954 intent / 4170 risk examples): critical recall 93.3 % against 93.0 %, precision 86.3
+# against 87.0 %, ordinary messages called critical 5.1 % against 5.8 %.
+CALM_SHARE = 2.0
+CONCERN_SHARE = 2.0
 CONCERN_TARGET = np.array([0.5, 0.5, 0.0], dtype=np.float32)
 # The risk head's logits are the logistic model's plus RISK_NB_MIX times a multinomial naive
 # Bayes's (smoothing RISK_NB_ALPHA). Measured in 5-fold CV: at the same critical recall, fewer
@@ -169,7 +174,7 @@ def tasks(corpus: Corpus) -> dict[str, Task]:
         OPTIONS["language"],
     )
     # Risk: the labelled risk data, plus calm intent examples as `none` with a total weight
-    # equal to that of the labelled `none` examples (they must not drown the curated traps),
+    # CALM_SHARE times that of the labelled `none` examples (they must not drown the traps),
     # plus the other intents' examples (shelter, health, violence, ...) with the soft label
     # CONCERN_TARGET, "none or elevated, not critical": ordinary requests about a hard
     # situation, which the risk head otherwise never sees and flagged critical by the dozen.
@@ -190,7 +195,7 @@ def tasks(corpus: Corpus) -> dict[str, Task]:
     w = np.ones(len(rrows), dtype=np.float32)
     n_none = max(1, sum(1 for r in risk if r.level == "none"))
     if calm:
-        w[len(risk) : len(risk) + len(calm)] = n_none / len(calm)
+        w[len(risk) : len(risk) + len(calm)] = CALM_SHARE * n_none / len(calm)
     if concern:
         w[len(risk) + len(calm) :] = CONCERN_SHARE * n_none / len(concern)
     targets = np.zeros((len(rrows), len(RISK_LEVELS)), dtype=np.float32)
