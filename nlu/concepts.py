@@ -82,7 +82,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"janaza|jnaza|9bri|qabri|9abri|jotti|jetti|heaven|au paradis|paradise|aupres d allah|"
         r"aupres de dieu|rejoins dieu|ra2e7 3andak|ghadi n9a rabbi|nlqa rabbi|plus de ce monde|"
         r"leave this world|leaving life|quitter ce monde|quitte la vie|bslama ya dounya|"
-        r"ya dounya|pour moi ne pleurez|don t cry for me|pleurer pour moi|ne pleurez pas",
+        r"pour moi ne pleurez|don t cry for me|pleurer pour moi|ne pleurez pas",
         r"اخر رساله|اخر ميساج|اخر ليله|للابد|الوصيه|سامحوني|ما غاديش نكون|ما اصحي|ودعت|"
         r"اخر مره (?:ن|ت|ب)?\w*(?:هضر|تكلم|حكي|سمع)|وما راجعش|ومش راجع|ما رح كون موجود|مش هتشوفوني|"
         r"ما غاتلقاونيش|ما غتلقاونيش|هتلاقوني|غتلقاوني|الكفن|المقبره|سلمو لي على|سلمولي على|"
@@ -90,7 +90,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"قولو لمي|ملي تقراو|لما تقرو|فرقت حوايجي|عطيت حوايجي|"
         r"قبري|جنازتي|الجنازه|جثتي|جثه|الجنه|عند ربي|نلقى ربي|نلاقي ربي|الدار الاخره|هاد الدنيا|"
         r"هذه الدنيا|"
-        r"يا دنيا|ما تبكيو عليا|لا تبكوا علي",
+        r"ما تبكيو عليا|لا تبكوا علي",
     ),
     "missing": _rx(
         r"disparu|disparue|missing|tlf|tlfat|da3|lost (child|kid|son|daughter)",
@@ -113,7 +113,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     ),
     "violence": _rx(
         r"frapp\w*|bat|battent|battu|tape|beat\w*|hit\w*|attack\w*|stab\w*|strangl\w*|etrangl\w*|"
-        r"rap\w*|viol\w*|ghtasb\w*|yghtasb\w*|drb\w*|kaydrb\w*|kidrb\w*|dreb\w*|machette\w*|batons|"
+        r"rape|raped|raping|rapist|viol\w*|ghtasb\w*|yghtasb\w*|drb\w*|kaydrb\w*|kidrb\w*|"
+        r"dreb\w*|machette\w*|batons|"
         r"sticks|3sa|couteau\w*|knife|knives|mous|agress\w*|cogn\w*|\w*khne9\w*|\w*khn9\w*|"
         r"following me|follows me|suit|tab3ni|tab3inni|choking|strangling|"
         r"gun|guns|pistol\w*|rifle|fusil|arme|armes|revolver|mousdas|mosadas|mousaddas|slah|"
@@ -184,17 +185,17 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"chrb|chreb|drank|drink|bu|fever|fievre|skin|desert|water is coming|prend l eau|"
         r"tombe|fell|falling|fallen|ti7|sqat|puits|well|river|riviere|katgh9|\w*gh9\w*|stuck|"
         r"contractions|giving birth|carried away|coule|sinking|"
-        r"incendie|flammes|flames|nnar|torch\w*|on fire|en feu|bla3\w*|avale\w*|batterie|"
-        r"battery|sahra|sahara|tayhin|tayeh|sans eau|no water|bla lma|refriger\w*|frigorifique|"
-        r"tebrid|tabrid|freezing|hypotherm\w*|diabet\w*|insulin\w*|ambulance|lambulance|samu|"
+        r"incendie|flammes|flames|nnar|torch\w*|on fire|en feu|bla3\w*|avale\w*|"
+        r"sahra|sahara|tayhin|tayeh|refriger\w*|frigorifique|"
+        r"tebrid|tabrid|hypotherm\w*|diabet\w*|insulin\w*|ambulance|lambulance|samu|"
         r"is3af|sa3af|"
         r"snake|serpent|scorpion|a9rab|l9rab|7ayya|lef3a|bitten|mordu\w*|"
         r"burnt|burns|l air manque|no air|ma kaynch lhwa|overheat\w*|took them all|tout avale|"
         r"j ai tout pris|kolchi bla3t|7ubub",
         r"نار|العافيه|غرق|يغرق|كتغرق|القارب|الزودياك|تولد|الولاده|صدري|قلب|شرب|شربت|بلعت|الحمي|"
         r"السخانه|سخون|سقط|طاح|البير|البئر|"
-        r"حريق|الحريق|شعلو|شاعله|ماسكه النار|بلع|بطاريه|البطاريه|الصحرا|تايهين|تايه|ضايعين|بلا ما|"
-        r"بدون ماء|التبريد|تبريد|متجمد|الاسعاف|اسعاف|لامبولانس|المستعجلات|الطوارئ|"
+        r"حريق|الحريق|شعلو|شاعله|ماسكه النار|بلع|الصحرا|تايهين|تايه|ضايعين|"
+        r"التبريد|تبريد|متجمد|الاسعاف|اسعاف|لامبولانس|المستعجلات|الطوارئ|"
         r"حيه|لدغ|لدغتو|لدغتها|عقرب|العقرب|محروق|محروقه|يحترق|كتحرق|الهوا ما كاينش|"
         r"ما كاينش الهوا|الحبوب كاملين|شربت كلشي|بلعت كلشي",
     ),
