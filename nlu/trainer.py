@@ -107,7 +107,10 @@ CRITICAL_MIN_PRECISION = 0.8
 CRITICAL_MIN_THRESHOLD = 0.1
 
 OPTIONS = {
-    "intent": FitOptions(l2=1e-5, max_iter=150),
+    # 1e-6 rather than 1e-5: with 19,800 examples the weaker penalty fits the rarer phrasings
+    # (5-fold CV macro-F1 fr/en/Arabic script/Arabizi 92.4/91.4/89.9/89.3 against
+    # 91.5/91.1/88.7/88.2); the convergence tolerance still stops the fit early.
+    "intent": FitOptions(l2=1e-6, max_iter=150),
     "language": FitOptions(l2=1e-4, max_iter=80),
     "risk": FitOptions(l2=1e-4, max_iter=150),
 }
