@@ -112,10 +112,7 @@ def lbfgs(fun: Callable[[F64, F64], float], x0: F64, options: FitOptions) -> F64
     used: list[int] = []  # history slots, oldest first
     loss = fun(x, g)
 
-    from scipy.linalg.blas import daxpy  # out += a * v in place, one pass (training only)
-
-    def axpy(a: float, v: F64, out: F64) -> None:
-        daxpy(v, out, a=a)
+    from scipy.linalg.blas import daxpy  # y += a * x in place, one pass (training only)
 
     for _ in range(options.max_iter):
         # Two-loop recursion for the search direction (q ends up as minus the direction).
@@ -124,7 +121,7 @@ def lbfgs(fun: Callable[[F64, F64], float], x0: F64, options: FitOptions) -> F64
         for i in reversed(used):
             a = rho[i] * float(np.dot(s_hist[i], q))
             alphas.append(a)
-            axpy(-a, y_hist[i], q)
+            daxpy(y_hist[i], q, a=-a)
         if used:
             last = used[-1]
             q *= float(np.dot(s_hist[last], y_hist[last])) / float(
@@ -134,7 +131,7 @@ def lbfgs(fun: Callable[[F64, F64], float], x0: F64, options: FitOptions) -> F64
             q *= 1.0 / max(float(np.linalg.norm(g)), 1e-12)
         for i, a in zip(used, reversed(alphas), strict=True):
             b = rho[i] * float(np.dot(y_hist[i], q))
-            axpy(a - b, s_hist[i], q)
+            daxpy(s_hist[i], q, a=a - b)
         slope = -float(np.dot(g, q))
         if slope >= 0:  # not a descent direction: restart from steepest descent
             used.clear()

@@ -58,29 +58,18 @@ def code_version() -> str:
 
 SEED = 20240601
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "_model"
-# Intents whose ordinary messages teach the risk head what calm traffic looks like.
-CALM_INTENTS = frozenset(
+# Intents whose ordinary messages describe a hard situation (taught to the risk head as "none
+# or elevated, not critical"); every other intent's messages teach it what calm traffic is.
+CONCERN_INTENTS = frozenset(
     {
-        "greet",
-        "goodbye",
-        "thanks",
-        "affirm",
-        "deny",
-        "help_menu",
-        "change_language",
-        "legal_aid",
-        "asylum",
-        "residence_papers",
-        "education_training",
-        "voluntary_return",
-        "checkin_subscribe",
-        "checkin_unsubscribe",
-        "delete_my_data",
-        "out_of_scope",
-        "food_hygiene",
-        "cash_assistance",
-        "talk_to_human",
-        "disability",
+        "arrest_detention",
+        "child_protection",
+        "violence_women",
+        "trafficking",
+        "health",
+        "shelter",
+        "work_rights",
+        "psychosocial",
     }
 )
 # Total weight of the calm intents' examples and of the other intents' examples in the risk
@@ -188,8 +177,8 @@ def tasks(corpus: Corpus) -> dict[str, Task]:
         for i, norm in enumerate(corpus.norms[:n])
         if norm not in risk_norms and not signals(norm).critical
     ]
-    calm = [i for i in usable if ex[i].intent in CALM_INTENTS]
-    concern = [i for i in usable if ex[i].intent not in CALM_INTENTS]
+    calm = [i for i in usable if ex[i].intent not in CONCERN_INTENTS]
+    concern = [i for i in usable if ex[i].intent in CONCERN_INTENTS]
     rrows = np.array([n + i for i in range(len(risk))] + calm + concern, dtype=np.int64)
     yr = np.array(
         [RISK_LEVELS.index(r.level) for r in risk] + [0] * (len(calm) + len(concern)),

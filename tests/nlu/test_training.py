@@ -8,6 +8,8 @@ from nlu import train
 from nlu.data import DataError, load_all, parse_annotated
 from nlu.loader import is_fresh
 from nlu.model import Model
+from nlu.trainer import CONCERN_INTENTS
+from nlu.types import INTENTS
 
 
 def test_annotations_are_parsed() -> None:
@@ -60,3 +62,8 @@ def test_model_goes_stale_when_data_changes(tiny_data: Path, tmp_path: Path) -> 
     with open(tiny_data / "fr" / "nlu.yml", "a", encoding="utf-8") as fh:
         fh.write("    - coucou\n")
     assert not is_fresh(out, tiny_data)
+
+
+def test_concern_intents_are_intents() -> None:
+    # A misspelt name would silently teach the risk head that its messages are calm.
+    assert set(INTENTS) > CONCERN_INTENTS
