@@ -35,10 +35,85 @@ def skeleton(word: str) -> str:
     return _DOUBLES.sub(r"\1", _VOWELS.sub("", word))
 
 
+# Arabic script and Arabizi spell the same words ("محتاج", "m7taj"): both map to one consonant
+# skeleton ("mhtj") so that what the model learns from one script serves the other.
+_ARABIC_SKELETON = str.maketrans(
+    {
+        "ا": "",
+        "ب": "b",
+        "ت": "t",
+        "ث": "t",
+        "ج": "j",
+        "ح": "h",
+        "خ": "x",
+        "د": "d",
+        "ذ": "d",
+        "ر": "r",
+        "ز": "z",
+        "س": "s",
+        "ش": "S",
+        "ص": "s",
+        "ض": "d",
+        "ط": "t",
+        "ظ": "d",
+        "ع": "3",
+        "غ": "G",
+        "ف": "f",
+        "ق": "q",
+        "ك": "k",
+        "ڭ": "g",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+        "ه": "h",
+        "و": "",
+        "ي": "",
+        "ء": "",
+        "ى": "",
+        "ة": "h",
+    }
+)
+_LATIN_DIGRAPHS = (("ch", "S"), ("sh", "S"), ("kh", "x"), ("gh", "G"), ("th", "t"), ("dh", "d"))
+_LATIN_SKELETON = str.maketrans(
+    {
+        "7": "h",
+        "5": "x",
+        "9": "q",
+        "2": "q",
+        "6": "t",
+        "8": "G",
+        "p": "b",
+        "v": "f",
+        "c": "k",
+        "a": "",
+        "e": "",
+        "i": "",
+        "o": "",
+        "u": "",
+        "y": "",
+        "w": "",
+    }
+)
+
+
+def bridge(word: str) -> str:
+    """Script-neutral consonant skeleton of an Arabic-script or Latin (Arabizi) word."""
+    if "\u0600" <= word[0] <= "\u06ff":
+        if word.endswith("ه") and len(word) > 3:
+            word = word[:-1]
+        out = word.translate(_ARABIC_SKELETON)
+    else:
+        for pair, letter in _LATIN_DIGRAPHS:
+            word = word.replace(pair, letter)
+        out = word.translate(_LATIN_SKELETON)
+    return _DOUBLES.sub(r"\1", out)
+
+
 def featurise(norm: str) -> list[str]:
     """Deduplicated feature names of a normalised text (sorted for determinism)."""
     words = norm.split()
     feats = {BIAS}
+    prev_sk = ""
     for i, w in enumerate(words):
         feats.add("w " + w)
         if i:
@@ -50,13 +125,22 @@ def featurise(norm: str) -> list[str]:
                 feats.add(padded[j : j + size])
         if len(w) >= 4 and _LATIN_WORD.fullmatch(w) and not w.isdigit():
             feats.add("k " + skeleton(w))
+        if len(w) >= 3 and not w.isdigit():
+            sk = bridge(w)
+            if len(sk) >= 2:
+                feats.add("s " + sk)
+                if i and prev_sk:
+                    feats.add("sb " + prev_sk + " " + sk)
+            prev_sk = sk
+        else:
+            prev_sk = ""
     feats.update(concept_features(norm))
     feats.update(topic_features(norm))
     return sorted(feats)
 
 
 def _is_word(name: str) -> bool:
-    return name.startswith(("w ", "b "))
+    return name.startswith("w ")
 
 
 class Vocabulary:

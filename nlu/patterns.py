@@ -19,11 +19,47 @@ _WORD = (
 )
 
 
+# An Arabic keyword of three letters or fewer is found inside too many other words ("دم", blood,
+# in "خدمه", work; "سم", poison, in "اسم"; "تلف", lost, in "تلفون"): it must be a word of its own,
+# after the one-letter proclitics and the article, before a pronoun suffix.
+_SHORT_ARABIC = "(?:^| )(?:[وفبكل])?(?:ال|لل)?(?:{})(?:ي|ه|ها|و|ك|كم|نا|هم|ت|وا|ني)?(?: |$)"
+_SYNTAX_CHARS = re.compile(r"[()\[\]\\*+?{}.^$]")
+
+
+def top_level(pattern: str) -> list[str]:
+    """The alternatives of a pattern split at its top-level `|`."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
 def keywords(latin: str, arabic: str = "") -> re.Pattern[str]:
-    """One pattern for Latin alternatives (whole words) and Arabic ones (anywhere: clitics)."""
+    """One pattern for Latin alternatives (whole words) and Arabic ones (inside words, for the
+    clitics, except the short ones, which must stand alone)."""
     parts = [_WORD.format(latin)] if latin else []
     if arabic:
-        parts.append(f"(?:{arabic})")
+        alternatives = top_level(arabic)
+        short = [a for a in alternatives if len(a) <= 3 and not _SYNTAX_CHARS.search(a)]
+        # "الموس" next to "موس" would match inside "الموسيقى": the short form covers it.
+        covered = {pre + a for a in short for pre in ("ال", "بال", "فال", "وال", "لل")}
+        long = [a for a in alternatives if a not in short and a not in covered]
+        if long:
+            parts.append("(?:{})".format("|".join(long)))
+        if short:
+            parts.append(_SHORT_ARABIC.format("|".join(short)))
     return re.compile("|".join(parts))
 
 

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from nlu.concepts import concept_names
+from nlu.features import bridge, featurise
+from nlu.normalise import normalise
+from nlu.patterns import keywords
+
+
+@pytest.mark.parametrize(
+    ("arabizi", "arabic"),
+    [
+        ("m7taj", "محتاج"),
+        ("musa3ada", "مساعدة"),
+        ("lmaw3id", "الموعد"),
+        ("bghit", "بغيت"),
+        ("khdma", "خدمة"),
+        ("9ader", "قادر"),
+        ("ta7arroch", "تحرش"),
+    ],
+)
+def test_both_scripts_share_a_skeleton(arabizi: str, arabic: str) -> None:
+    assert bridge(normalise(arabizi)) == bridge(normalise(arabic))
+
+
+def test_different_words_keep_different_skeletons() -> None:
+    assert bridge("khdma") != bridge("m7taj")
+    assert bridge("محامي") != bridge("مساعده")
+
+
+def test_a_phrase_in_either_script_shares_word_and_pair_features() -> None:
+    latin = set(featurise(normalise("bghit n3ref")))
+    arabic = set(featurise(normalise("بغيت نعرف")))
+    shared = {f for f in latin & arabic if f.startswith(("s ", "sb "))}
+    assert shared == {"s bGt", "s n3rf", "sb bGt n3rf"}
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "present"),
+    [
+        ("كاين الدم بزاف", "bleeding", True),
+        ("بغيت خدمه", "bleeding", False),  # "دم" inside "خدمه" (work)
+        ("شربت السم", "method", True),
+        ("شحال السميك دابا", "method", False),  # "سم" inside "السميك" (minimum wage)
+        ("هل الموسيقى حرام", "method", False),  # "الموس" inside "الموسيقى"
+        ("عندي الموس فيدي", "method", True),
+        ("ولدي ضاع", "missing", True),
+        ("شو احسن تلفون", "missing", False),  # "تلف" inside "تلفون"
+        ("الاوضاع صعبه", "missing", False),  # "ضاع" inside "الاوضاع"
+    ],
+)
+def test_short_arabic_keywords_are_words_not_fragments(
+    text: str, concept: str, present: bool
+) -> None:
+    assert (concept in concept_names(normalise(text))) is present
+
+
+def test_short_arabic_keywords_take_clitics() -> None:
+    blood = keywords("", "دم")
+    for text in ("دم", "الدم", "بالدم", "ودمي", "دمها كيسيل"):
+        assert blood.search(text), text
+    assert not blood.search("خدمه")
