@@ -12,6 +12,12 @@ the detector is built for critical recall first and combines two independent sig
    habitual event back, and present-tense attacks that may be habitual ("mon mari me frappe")
    count only with such a marker. A softened phrase still makes the message `elevated`.
    Questions asked for information ("what number do I call if someone is suicidal?") soften too.
+   A state that began recently counts as now ("enfermée depuis hier", "since this morning"), and
+   being held by the police softens a held phrase (a legal emergency, not a danger to life; an
+   attack by the police stays critical). Laughter ("mdr", "😂") and a stated non-intent ("but I
+   won't do anything", "ما غاديش ندير والو") soften a phrase too. A few firm phrases are undone by
+   nothing but a resolved or informational context: "I will not stop until I die", "when you
+   read this I will be gone", "the boat is sinking".
 2. A softmax model over the shared word/character n-gram features plus cross-lingual concept
    features (`concepts.py`: method, farewell, now, bleeding, child, …, and their pairs), trained
    on `nlu/risk_data/`
@@ -77,6 +83,10 @@ class Signals:
 
 def _negated(toks_before: list[str], toks_after: list[str]) -> bool:
     window = toks_before[-3:]
+    # An Arabic word carries its subject and clitics, so a negation three words back belongs to
+    # another clause: "ما عاد فيني بلعت الحبوب" is "I can't anymore, I swallowed the pills".
+    if len(window) == 3 and window[0] in lex.NEGATIONS and not window[0].isascii():
+        window = window[1:]
     if any(t in lex.NEGATIONS for t in window):
         return True
     if window and window[-1] in lex.NEGATION_PARTICLES:
@@ -96,18 +106,28 @@ def signals(norm: str) -> Signals:
         text = lex.IDIOMS.sub(" ", norm)
         found = set(lex.PRESENT.present(text))
     now = "now" in found
+    firm = "critical_firm" in found and not found & {"resolved", "info"}
     matches = list(lex.CRITICAL.finditer(text)) if "critical" in found else []
     if now and "critical_if_now" in found:
         matches += list(lex.CRITICAL_IF_NOW.finditer(text))
-    live = softened = False
-    if matches:
+    live, softened = firm, False
+    if matches and not live:
         # Resolved ("now I'm fine") wins over "now"; past and habitual only without "now".
-        calm = bool(found & {"resolved", "info"})
-        calm = calm or (bool(found & {"past", "habitual"}) and not now)
+        calm = bool(found & {"resolved", "info", "laugh"})
+        past = "past" in found and not now
+        habitual = "habitual" in found and not now
+        # Held by the police, or shut in by oneself, is not being held by someone.
+        custody = bool(found & {"custody", "self_shut"})
         for m in matches:
-            before = text[: m.start()].split()
+            # Words before the one the match starts in ("فالانتحار" is one word).
+            head = text[: m.start()]
+            before = head.split() if head.endswith(" ") or not head else head.split()[:-1]
             after = text[m.end() :].split()
-            if calm or _negated(before, after):
+            # Being held is a state: "every night they take one of us" does not make it a habit
+            # that is over; the past ("last year"), the police or one's own door can.
+            held_phrase = bool(lex.HELD.search(m.group(0)))
+            soft = calm or past or (habitual and not held_phrase) or (custody and held_phrase)
+            if soft or _negated(before, after):
                 softened = True
             else:
                 live = True

@@ -5,7 +5,8 @@ import pytest
 
 from nlu.model import Model
 from nlu.normalise import normalise
-from nlu.risk import Thresholds, decide
+from nlu.risk import Thresholds, decide, signals
+from nlu.risk_lexicon import Lexicon
 
 
 @pytest.mark.parametrize(
@@ -92,3 +93,59 @@ def test_short_rule_needs_no_danger_and_keeps_curated_phrases() -> None:
     assert decide(normalise("je vais me suicider"), np.zeros(3, np.float32), th) == "critical"
     # A longer message without a named danger still can, with enough confidence.
     assert decide(normalise("ana ghadi db w safi"), sure, th) == "critical"
+
+
+# Curated phrases alone (no model): each family added in stop 10, with the everyday message
+# that shares its words and must not become critical on a phrase.
+@pytest.mark.parametrize(
+    ("text", "critical"),
+    [
+        # Killing oneself in the present tense, not working oneself to death.
+        ("gbe c fini je me tue ce soir", True),
+        ("je me tue au travail pour rien", False),
+        # A strike to death: "not" before "stop" does not undo "until I die".
+        ("day 19 no food i will not stop until i die", True),
+        ("9eme jour je continue jusqu a la mort", True),
+        # A message to be read after one is gone: "when" is not a habit here.
+        ("mli t9raw had lmessage ghadi nkoun mchit", True),
+        ("si vous le lisez c est que je suis parti", True),
+        # A boat sinking now, not the news of one that sank.
+        ("le bateau coule on est 50 avec des enfants", True),
+        ("les infos disent qu un bateau a coule pres de nador", False),
+        # Held since yesterday is held now; held last year is over.
+        ("la madame m a enfermee dans la salle de bain depuis hier", True),
+        ("l annee derniere j etais enfermee par mon patron", False),
+        # Held by the police is a legal emergency; beaten by the police now stays critical.
+        ("je suis enferme au commissariat depuis hier", False),
+        ("البوليس كيضربونا دابا فالغابة واحد طاح وما بقاش كينوض", True),
+        # A negation three Arabic words back belongs to another clause...
+        ("الليله ما عاد فيني بلعت الحبوب تبع اخي", True),
+        # ...but one glued to the phrase's word still negates it.
+        ("ما كنفكرش فالانتحار غير محتاج طبيب لضهري", False),
+        ("ما فكرت قط نقتل راسي", False),
+        # Yemeni "I want to die now", a pattern that mixes no scripts.
+        ("ashti amut dhel7in", True),
+        # A child gone missing; a child begging at the traffic light is not an emergency phrase.
+        ("ma fille de 12 ans a disparu depuis hier", True),
+        ("l enfant de ma voisine mendie au feu rouge", False),
+        # Burning oneself, not a hand scalded by hot water.
+        ("كويت حالي بالمكواه", True),
+        ("تحرقت يدي بالما السخون", False),
+        # Followed right now, not harassed on market days.
+        ("kaytb3ouni f zn9a jouj w ana kanjri", True),
+        ("un homme me suit et me harcele au marche", False),
+        # Choking: a child, not the kitchen smoke.
+        ("ابني عمره سنتين عم يختنق", True),
+        ("the kitchen smoke is choking me lol", False),
+    ],
+)
+def test_curated_phrase_families(text: str, critical: bool) -> None:
+    assert signals(normalise(text)).critical is critical
+
+
+def test_an_alternative_mixing_scripts_is_refused() -> None:
+    # Alternatives are filed by script; one holding both would silently never match Latin text.
+    with pytest.raises(ValueError, match="mixes Arabic and Latin"):
+        Lexicon((r"(نموت|mout)",))
+    # Top-level alternatives of one pattern are split, so this is fine.
+    assert Lexicon((r"نموت|\bmout\b",)).search("bghit mout")
