@@ -188,8 +188,8 @@ CRITICAL = _rx(
     r"\b(trapped|locked|held) in (a|the|this|my|our) (house|room|apartment|flat|warehouse|"
     r"basement|cellar|container|truck|garage)\b",
     r"\b(holding|keeping|hold|keep) us\b.*\b(until|till|unless)\b|\b(nobody|no one) (leaves|can "
-    r"leave|goes out)\b|\b(jusqu a ce que|tant que) (nos|notre) familles? (paie|paient|paye|"
-    r"payent)\b",
+    r"leave|goes out) (until|till|unless)\b|"
+    r"\b(jusqu a ce que|tant que) (nos|notre) familles? (paie|paient|paye|payent)\b",
     r"(مختطف|مختطفه|مختطفين|خطفوني|خطفونا|خطفو ولدي|خطفو بنتي|خطفوا ابني|خطفوا بنتي)",
     r"\b(7absani|7absatni|7bsni|7bsatni|7bssni|khtfouni|khtfouh|khtfouha|khtef weldi|khtef bnti|"
     r"khtfo weldi|khtfo bnti|khtafouni)\b",

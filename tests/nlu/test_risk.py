@@ -149,3 +149,14 @@ def test_an_alternative_mixing_scripts_is_refused() -> None:
         Lexicon((r"(نموت|mout)",))
     # Top-level alternatives of one pattern are split, so this is fine.
     assert Lexicon((r"نموت|\bmout\b",)).search("bghit mout")
+
+
+@pytest.mark.parametrize(
+    ("text", "critical"),
+    [
+        ("the boss padlocked the warehouse and says nobody leaves till our families pay", True),
+        ("no one leaves the camp after 10pm, it is the rule of the association", False),
+    ],
+)
+def test_held_until_paid_is_not_a_curfew(text: str, critical: bool) -> None:
+    assert signals(normalise(text)).critical is critical
