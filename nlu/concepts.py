@@ -87,10 +87,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"won t need (?:it|them|this|my \w+) (?:anymore|any more|again|ever)|won t be needing|"
         r"will not need (?:it|them|this) (?:anymore|any more|again)|"
         r"(?:aurai|aura|aurais) plus besoin|ma b9itch (?:m7taj|ghadi n7taj)\w*|"
-        r"ma ghadich n7taj\w*|for good|pour de bon|j ai tout prepare|i have what i need to do it|"
+        r"ma ghadich n7taj\w*|pour de bon|j ai tout prepare|i have what i need to do it|"
         r"(?:won t|will not|wont) be a (?:problem|burden)|plus un (?:probleme|fardeau)|"
         r"ma ra7 kun hon|ma ra7 kun hona|rapatri\w* mon corps|send my body|bury me|enterrez moi|"
-        r"tsift ljotta|ljotta dyali|sm7i liya|sam7ini|pardonne moi maman|wada3 liya|"
+        r"tsift ljotta|ljotta dyali|pardonne moi maman|wada3 liya|"
         r"last time (?:i|you) (?:see|saw|hear|call)\w*|derniere connexion|dernieres economies",
         r"اخر رساله|اخر ميساج|اخر ليله|للابد|الوصيه|سامحوني|ما غاديش نكون|ما اصحي|ودعت|"
         r"اخر مره (?:ن|ت|ب)?\w*(?:هضر|تكلم|حكي|سمع)|وما راجعش|ومش راجع|ما رح كون موجود|مش هتشوفوني|"
@@ -101,7 +101,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"هذه الدنيا|"
         r"ما تبكيو عليا|لا تبكوا علي|"
         r"ما غاديش نحتاج|ما بقيتش محتاج|ما غنحتاجش|ماغاديش نكون|مش هرجع|مبقتش راجع|ما راجعش|"
-        r"ودعولي|ودعوا لي|نودعكم|سامحيني|تسامحني|رسالتي الاخيره|رساله وداع|وصيتي|ادفنوني|دفنوني|"
+        r"ودعولي|ودعوا لي|نودعكم|رسالتي الاخيره|رساله وداع|وصيتي|ادفنوني|دفنوني|"
         r"للمره الاخيره|خارج منها|الله يرحمها الليله|الله يرحمه الليله|اخر حاجه غادي نشوف|"
         r"ما ضل شي يربطني",
     ),
