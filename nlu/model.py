@@ -107,6 +107,12 @@ class Model:
         out: F32 = values @ np.take(self.weights, ids, axis=0)
         return out
 
+    def known_share(self, norm: str) -> float:
+        """Share of the text's words that the vocabulary holds."""
+        words = norm.split()
+        index = self.vocab.index
+        return sum(("w " + w) in index for w in words) / len(words) if words else 1.0
+
     def head_probs(self, logits: F32, head: Head) -> F32:
         part = logits[head.offset : head.offset + len(head.labels)]
         return softmax(part / np.float32(head.temperature))
@@ -131,7 +137,8 @@ class Model:
         logits = self.logits(norm)
         language, lang_conf = self._language(head, logits)
         intent, conf = self._intent(head, logits)
-        risk: Risk = decide(norm, self.head_probs(logits, self.risk), self.meta.risk)  # type: ignore[assignment]
+        probs = self.head_probs(logits, self.risk)
+        risk: Risk = decide(norm, probs, self.meta.risk, self.known_share(norm))  # type: ignore[assignment]
         entities: tuple[Entity, ...] = self.cities.entities(head, norm)
         return Parse(
             text=text,
