@@ -149,11 +149,12 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"cadenas|padlock\w*|coffre|boot of|trunk|enlevement|kidnap\w*|abduct\w*|dragged|"
         r"khtf\w*|kh6f\w*|9fel|9efl|9flo|2afal|a2fal|ransom|rancon|fidya|tied up|ligote\w*|"
         r"rbto\w*|rbtou\w*|mrbout|won t let (?:me|us) (?:go|leave)|laisse pas sortir|"
-        r"laissent pas sortir|kaykhllinich nkhrj|ma khllawnach",
+        r"laissent pas sortir|kaykhllinich nkhrj|ma khllawnach|held in|holding us|holding me|"
+        r"hostage|captive|chained|enchaine\w*|7abs\w*|9flat|sedd|sddat|sdat|sakkar\w*|khatf\w*|ravisseur\w*",
         r"حبس|محبوس|حابس|قفل|قفلو|سادين|مسدود|خطف|مخطوف|داها|شادين|بالسيف|بالزز|بالقوه|ربطنا|"
         r"محصورين|"
         r"قافل|قافله|قفل علي|سد علي|سد الباب|الكادنا|خطفو|خطفوه|خطفوها|اختطف|مخطوفه|مربوط|ربطوني|"
-        r"ربطوه|فديه|الفديه",
+        r"ربطوه|فديه|الفديه|محتجز|ربطني|سدات علي|سدو علي|سكر علي|سكرت علي|سكرو علي|مسكرين",
     ),
     "bleeding": _rx(
         r"saign\w*|sang|blood|bleed\w*|dem|ddem|nzif|coule|"
@@ -238,7 +239,10 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"voisin\w*|neighbou?r|someone|quelqu un|brother|sister|frere|soeur|khoya|khti",
         r"صاحبي|صاحبتي|جاري|جارتي|خويا|ختي|اخي|اختي|شي حد|حد",
     ),
-    "laugh": _rx(r"lol|mdr|ptdr|haha\w*|hhh\w*|hahaha|xd|jk|joke|blague|n9sser", r"ههه\w*|نكته"),
+    "laugh": _rx(
+        r"lol|mdr|ptdr|haha\w*|hihi|lmao|hhh\w*|hahaha|xd|jk|joke|blague|n9sser",
+        r"ههه\w*|نكته|😂+|🤣+",
+    ),
 }
 
 

@@ -3,7 +3,8 @@
 Word unigrams and bigrams carry the topic ("avocat", "carte sejour"); character 3–5-grams inside
 word boundaries carry spelling variants, typos, Arabic clitics (فالرباط, بالمحامي) and Arabizi
 spellings (m7taj / mhtaj / m7tej) that whole-word features miss; a consonant skeleton of each
-Latin word (bttaniya, bataniya → "btn") joins vowel-free SMS and Arabizi spellings; concept
+word and pair of words, the same for Arabic script and Arabizi ("محتاج", "m7taj", "mhtaj" →
+"mhtj"), joins the two scripts and vowel-free SMS spellings (bttaniya, bataniya → "btn"); concept
 features (concepts.py) and topic features (intent_lexicon.py) name the same idea across
 languages, so a weight learnt from one language serves the others. A constant
 bias feature gives every text at least one feature. Values are IDF weights, L2-normalised per
@@ -25,18 +26,11 @@ from nlu.sparse import CSR, F32
 
 BIAS = "_"
 CHAR_MIN, CHAR_MAX = 3, 5
-_VOWELS = re.compile("[aeiouy]")
 _DOUBLES = re.compile(r"(.)\1+")
-_LATIN_WORD = re.compile("[a-z0-9]+")
-
-
-def skeleton(word: str) -> str:
-    """Consonant skeleton of a Latin word: vowels out, doubled letters once."""
-    return _DOUBLES.sub(r"\1", _VOWELS.sub("", word))
-
 
 # Arabic script and Arabizi spell the same words ("محتاج", "m7taj"): both map to one consonant
-# skeleton ("mhtj") so that what the model learns from one script serves the other.
+# skeleton ("mhtj") so that what the model learns from one script serves the other. (It replaced
+# a Latin-only skeleton, vowels out: same CV figures without it, 4,700 fewer features.)
 _ARABIC_SKELETON = str.maketrans(
     {
         "ا": "",
@@ -96,7 +90,7 @@ _LATIN_SKELETON = str.maketrans(
 )
 
 
-def bridge(word: str) -> str:
+def skeleton(word: str) -> str:
     """Script-neutral consonant skeleton of an Arabic-script or Latin (Arabizi) word."""
     if "\u0600" <= word[0] <= "\u06ff":
         if word.endswith("ه") and len(word) > 3:
@@ -123,10 +117,8 @@ def featurise(norm: str) -> list[str]:
         for size in range(CHAR_MIN, CHAR_MAX + 1):
             for j in range(n - size + 1):
                 feats.add(padded[j : j + size])
-        if len(w) >= 4 and _LATIN_WORD.fullmatch(w) and not w.isdigit():
-            feats.add("k " + skeleton(w))
         if len(w) >= 3 and not w.isdigit():
-            sk = bridge(w)
+            sk = skeleton(w)
             if len(sk) >= 2:
                 feats.add("s " + sk)
                 if i and prev_sk:

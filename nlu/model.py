@@ -99,19 +99,19 @@ class Model:
         self.intent_backend: IntentBackend | None = None
 
     # ---- inference -----------------------------------------------------------------------
-    def logits(self, norm: str) -> F32:
-        """All heads' raw scores for a normalised text."""
-        ids, values = self.vocab.vector(featurise(norm))
+    def logits(self, feats: list[str]) -> F32:
+        """All heads' raw scores for a text's features (`featurise` of the normalised text)."""
+        ids, values = self.vocab.vector(feats)
         if not ids:
             return np.zeros(self.weights.shape[1], dtype=np.float32)
         out: F32 = values @ np.take(self.weights, ids, axis=0)
         return out
 
-    def known_share(self, norm: str) -> float:
-        """Share of the text's words that the vocabulary holds."""
-        words = norm.split()
+    def known_share(self, feats: list[str]) -> float:
+        """Share of the text's distinct words that the vocabulary holds."""
+        words = [f for f in feats if f.startswith("w ")]
         index = self.vocab.index
-        return sum(("w " + w) in index for w in words) / len(words) if words else 1.0
+        return sum(w in index for w in words) / len(words) if words else 1.0
 
     def head_probs(self, logits: F32, head: Head) -> F32:
         part = logits[head.offset : head.offset + len(head.labels)]
@@ -134,11 +134,12 @@ class Model:
         norm = normalise(head)
         if not norm:
             return Parse(text, FALLBACK_LANGUAGE, 0.0, "out_of_scope", 0.0)
-        logits = self.logits(norm)
+        feats = featurise(norm)
+        logits = self.logits(feats)
         language, lang_conf = self._language(head, logits)
         intent, conf = self._intent(head, logits)
         probs = self.head_probs(logits, self.risk)
-        risk: Risk = decide(norm, probs, self.meta.risk, self.known_share(norm))  # type: ignore[assignment]
+        risk: Risk = decide(norm, probs, self.meta.risk, self.known_share(feats))  # type: ignore[assignment]
         entities: tuple[Entity, ...] = self.cities.entities(head, norm)
         return Parse(
             text=text,

@@ -47,7 +47,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu import risk_lexicon as lex
-from nlu.concepts import DANGER, concept_names
+from nlu.concepts import CONCEPTS, DANGER, concept_names
 from nlu.types import Risk
 
 # Model confidence needed for `critical` when a guard (idiom, negation, past) fired, and when the
@@ -105,9 +105,11 @@ def _negated(toks_before: list[str], toks_after: list[str]) -> bool:
 def signals(norm: str) -> Signals:
     """Evaluate the curated phrases on a normalised text."""
     found = set(lex.PRESENT.present(norm))
-    idiom = "idioms" in found
+    # Laughter ("mdr", "😂") makes a phrase a joke more often than a crisis: the concept's words.
+    laugh = "laugh" in concept_names(norm)
+    idiom = "idioms" in found or laugh
     text = norm
-    if idiom:
+    if "idioms" in found:
         # Figures of speech are blanked out so "je meurs de faim" cannot feed a critical phrase.
         text = lex.IDIOMS.sub(" ", norm)
         found = set(lex.PRESENT.present(text))
@@ -119,11 +121,11 @@ def signals(norm: str) -> Signals:
     live, softened = firm, False
     if matches and not live:
         # Resolved ("now I'm fine") wins over "now"; past and habitual only without "now".
-        calm = bool(found & {"resolved", "info", "laugh"})
+        calm = laugh or bool(found & {"resolved", "info"})
         past = "past" in found and not now
         habitual = "habitual" in found and not now
         # Held by the police, or shut in by oneself, is not being held by someone.
-        custody = bool(found & {"custody", "self_shut"})
+        not_captive = bool(found & {"custody", "self_shut"})
         for m in matches:
             # Words before the one the match starts in ("فالانتحار" is one word).
             head = text[: m.start()]
@@ -131,8 +133,8 @@ def signals(norm: str) -> Signals:
             after = text[m.end() :].split()
             # Being held is a state: "every night they take one of us" does not make it a habit
             # that is over; the past ("last year"), the police or one's own door can.
-            held_phrase = bool(lex.HELD.search(m.group(0)))
-            soft = calm or past or (habitual and not held_phrase) or (custody and held_phrase)
+            held_phrase = bool(CONCEPTS["held"].search(m.group(0)))
+            soft = calm or past or (habitual and not held_phrase) or (not_captive and held_phrase)
             if soft or _negated(before, after):
                 softened = True
             else:

@@ -30,7 +30,7 @@ from nlu.script import count_scripts
 from nlu.sparse import CSR, F32, Operator
 from nlu.types import INTENTS, LANGUAGES, RISK_LEVELS
 
-FEATURE_VERSION = "features-9"
+FEATURE_VERSION = "features-10"
 # The model is stale when any module that shapes features, labels or thresholds changes.
 _TRAINING_CODE = (
     "normalise.py",

@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from nlu.features import featurise
 from nlu.model import Model
 from nlu.normalise import normalise
 
@@ -71,5 +72,5 @@ def test_a_long_real_message_is_still_judged_by_the_model(model: Model) -> None:
         "salam khti bghit nsowlek 3la lwra9 dyal l inscription dyal weldi f lmadrasa walakin "
         "daba ana wa9fa fo9 l9ntra dyal rabat sla w lma ta7ti w bghit ghir n9oul lkom bslama"
     )
-    assert model.known_share(normalise(text)) > 0.7
+    assert model.known_share(featurise(normalise(text))) > 0.7
     assert model.parse(text).risk == "critical"

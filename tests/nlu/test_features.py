@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from nlu.concepts import concept_names
-from nlu.features import bridge, featurise
+from nlu.features import featurise, skeleton
 from nlu.normalise import normalise
 from nlu.patterns import keywords
 
@@ -21,12 +21,12 @@ from nlu.patterns import keywords
     ],
 )
 def test_both_scripts_share_a_skeleton(arabizi: str, arabic: str) -> None:
-    assert bridge(normalise(arabizi)) == bridge(normalise(arabic))
+    assert skeleton(normalise(arabizi)) == skeleton(normalise(arabic))
 
 
 def test_different_words_keep_different_skeletons() -> None:
-    assert bridge("khdma") != bridge("m7taj")
-    assert bridge("محامي") != bridge("مساعده")
+    assert skeleton("khdma") != skeleton("m7taj")
+    assert skeleton("محامي") != skeleton("مساعده")
 
 
 def test_a_phrase_in_either_script_shares_word_and_pair_features() -> None:

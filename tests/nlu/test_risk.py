@@ -134,6 +134,10 @@ def test_short_rule_needs_no_danger_and_keeps_curated_phrases() -> None:
         # Followed right now, not harassed on market days.
         ("kaytb3ouni f zn9a jouj w ana kanjri", True),
         ("un homme me suit et me harcele au marche", False),
+        # Laughter makes a phrase a joke; being held every night is still being held.
+        ("je vais me tuer mdr", False),
+        ("i no go kill myself for dis job again 😂", False),
+        ("kidnapped, they lock us in every night", True),
         # Choking: a child, not the kitchen smoke.
         ("ابني عمره سنتين عم يختنق", True),
         ("the kitchen smoke is choking me lol", False),
