@@ -42,18 +42,21 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"ما عاد|ما بقاش|ما بقيتش|لم اعد|ما اصحي|ما نفيق|نفيق|ما بغيتش نعيش|الحياه",
     ),
     "method": _rx(
-        r"pont|bridge|jisr|jsr|sauter|jump|toit|roof|fenetre|window|ledge|corde|rope|7bel|"
+        r"pont|bridge|jisr|jsr|sauter|jump|toit|roof|fenetre|window|ledge|corde|rope|7bel|pilules?|"
         r"l7bel|cachets|pills|comprimes|medicaments|tablets|boite|dwa|poison|javel|bleach|lames|"
         r"razor|couteau|knife|mous|noyer|drown|train|gaz|hang|pendre|chnoq|nchne9|"
-        r"fnid|sea|mer|bahr|lbhar|corde|gaz|gas|bouta|lbouta|blade|lame|chafra|"
+        r"fnid|sea|mer|bahr|lbhar|ba7r|b7er|b7ar|bahar|corde|gaz|gas|bouta|lbouta|blade|lame|chafra|"
+        r"kubri|kobri|kubry|9ntra|9antra|9ent?ra|qantara|2odban|qodban|ssm|ssem|"
         r"balcon\w*|balcony|falaise|cliff|railway|rails|voie ferree|sta7|s6o7|so6o7|stou7|"
+        r"regarde le vide|dans le vide|the void|"
         r"petrol|essence|benzine|lisans|briquet|lighter|somniferes?|sleeping pills|overdose|"
         r"tramadol|insecticide|mort aux rats|rat poison|lame de rasoir|semm",
         r"جسر|الجسر|حبل|الحبل|حبوب|الحبوب|الدوا|دوا|سم|جافيل|موس|الموس|سكين|سكينه|الفنيد|نرمي|ارمي|"
         r"نلوح|النافذه|الشرجم|السطح|البحر|نحرق|يشنق|نشنق|البوطا|بوطا|شفره|"
         r"سطح|سطوح|البلكون|بلكونه|سكه القطار|سكه الحديد|سكه التران|القطار|التران|الترين|الواد|"
         r"النهر|"
-        r"البنزين|بنزين|ليصانص|الوقيد|البريكي|ولاعه|المنوم|منوم|سم الفيران",
+        r"البنزين|بنزين|ليصانص|الوقيد|البريكي|ولاعه|المنوم|منوم|سم الفيران|كوبري|الكوبري|قنطره|"
+        r"القنطره|قضبان|القضبان|انسولين|الانسولين",
     ),
     "farewell": _rx(
         r"adieu|goodbye|farewell|bslama|kanwadda3kom|wada3|lettre|letter|wasiya|dites a|tell my|"
@@ -91,7 +94,9 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"(?:won t|will not|wont) be a (?:problem|burden)|plus un (?:probleme|fardeau)|"
         r"ma ra7 kun hon|ma ra7 kun hona|rapatri\w* mon corps|send my body|bury me|enterrez moi|"
         r"tsift ljotta|ljotta dyali|pardonne moi maman|wada3 liya|"
-        r"last time (?:i|you) (?:see|saw|hear|call)\w*|derniere connexion|dernieres economies",
+        r"last time (?:i|you) (?:see|saw|hear|call)\w*|derniere connexion|dernieres economies|"
+        r"mesh raga3|mish raje3|mush raji3|ma arja3|ma nrje3ch|ma ghadich nrje3|manich raje3|"
+        r"not coming back|je ne reviendrai pas|ne reviendrai plus",
         r"اخر رساله|اخر ميساج|اخر ليله|للابد|الوصيه|سامحوني|ما غاديش نكون|ما اصحي|ودعت|"
         r"اخر مره (?:ن|ت|ب)?\w*(?:هضر|تكلم|حكي|سمع)|وما راجعش|ومش راجع|ما رح كون موجود|مش هتشوفوني|"
         r"ما غاتلقاونيش|ما غتلقاونيش|هتلاقوني|غتلقاوني|الكفن|المقبره|سلمو لي على|سلمولي على|"
@@ -103,14 +108,15 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"ما غاديش نحتاج|ما بقيتش محتاج|ما غنحتاجش|ماغاديش نكون|مش هرجع|مبقتش راجع|ما راجعش|"
         r"ودعولي|ودعوا لي|نودعكم|رسالتي الاخيره|رساله وداع|وصيتي|ادفنوني|دفنوني|"
         r"للمره الاخيره|خارج منها|الله يرحمها الليله|الله يرحمه الليله|اخر حاجه غادي نشوف|"
-        r"ما ضل شي يربطني",
+        r"ما ضل شي يربطني|ورقه الوداع|رساله الوداع|مش راجعه|ما غاديش نرجع|ما رح ارجع|مانيش راجع",
     ),
     "missing": _rx(
         r"disparu|disparue|missing|tlf|tlfat|da3|lost (child|kid|son|daughter)",
         r"تلف|تلفات|ضاع|ضايع|مفقود|اختفي|اختفت",
     ),
     "alone": _rx(
-        r"alone|seul|seule|tout seul|toute seule|bo7do|bo7di|bou7do|bo7dha",
+        r"alone|seul|seule|tout seul|toute seule|bo7do|bo7di|bou7do|bo7dha|b7do|b7di|b7dha|bu7du|"
+        r"wa7do|wa7di|la7alo|la7ali",
         r"بوحدو|بوحدي|بوحدها|وحدو|وحيد|لوحده",
     ),
     "now": _rx(
@@ -132,14 +138,18 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"following me|follows me|suit|tab3ni|tab3inni|choking|strangling|"
         r"gun|guns|pistol\w*|rifle|fusil|arme|armes|revolver|mousdas|mosadas|mousaddas|slah|"
         r"sabre|sowatir|sawatir|sekkina|sekina|skkina|ciseaux|scissors|m9ass|mqass|shoot\w*|"
-        r"tire sur|tirent sur|coups de feu|poignard\w*|kicking|punching|slapping|yedbe7|ydbe7|"
+        r"tire sur|tirent sur|tirent dessus|tire dessus|shooting at|"
+        r"coups de feu|poignard\w*|kicking|punching|slapping|yedbe7|ydbe7|"
         r"kaydbe7|dbe7|yemawwetni|ymawwetni|ykemmelni|ykmmelni|"
         r"rape\w*|viole\w*|dechire\w* mes habits|tear\w* my clothes|undress\w*|deshabill\w*|"
-        r"sleep with him|coucher avec|flingue|calibre|machete|y7ayd liya 7wayji|y9la3ni",
+        r"sleep with him|coucher avec|flingue|calibre|machete|y7ayd liya 7wayji|y9la3ni|"
+        r"sekkin|sakkin|sikkin|skkin|jenwi|jnwi|jenoui|jnoui|broken bottle|bouteille cassee|"
+        r"\w*tdreb\w*|\w*tdrb\w*|yla27ou\w*|yla7gou\w*|kayla7gou\w*|chasing (?:me|us)|"
+        r"poursuiv\w*",
         r"ضرب|يضرب|كيضرب|بيضرب|اعتدي|يعتدي|اعتدا|اغتصب|سكين|العصا|يذبح|بالقتل|طعن|خنق|كيتبعني|"
         r"مسدس|المسدس|سلاح|السلاح|بندقيه|البندقيه|سيف|سيوف|ساطور|سواطير|المقص|مقص|يطلق النار|"
         r"يكملني|يموتني|هيموتني|يدبح|كيدبح|"
-        r"يحيد ليا حوايجي|يشلحني|يغتصب|اغتصاب|يعريني",
+        r"يحيد ليا حوايجي|يشلحني|يغتصب|اغتصاب|يعريني|جنوي|جنواي",
     ),
     "held": _rx(
         r"enferm\w*|locked|lock|trapped|coince\w*|sequestr\w*|7bs\w*|7absin\w*|m7bous\w*|"
@@ -150,11 +160,15 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"khtf\w*|kh6f\w*|9fel|9efl|9flo|2afal|a2fal|ransom|rancon|fidya|tied up|ligote\w*|"
         r"rbto\w*|rbtou\w*|mrbout|won t let (?:me|us) (?:go|leave)|laisse pas sortir|"
         r"laissent pas sortir|kaykhllinich nkhrj|ma khllawnach|held in|holding us|holding me|"
-        r"hostage|captive|chained|enchaine\w*|7abs\w*|9flat|sedd|sddat|sdat|sakkar\w*|khatf\w*|ravisseur\w*",
+        r"hostage|captive|chained|enchaine\w*|7abs\w*|9flat|sedd|sddat|sdat|sakkar\w*|khatf\w*|ravisseur\w*|"
+        r"kaybi3ouna|kaybi3ouni|ybi3ouna|ybi3ouni|ybi3ouha|b3ouni|ba3ouni|sold me|sold us|"
+        r"sakker\w*|msakker\w*|7abas\w*|m7abas\w*",
         r"حبس|محبوس|حابس|قفل|قفلو|سادين|مسدود|خطف|مخطوف|داها|شادين|بالسيف|بالزز|بالقوه|ربطنا|"
         r"محصورين|"
         r"قافل|قافله|قفل علي|سد علي|سد الباب|الكادنا|خطفو|خطفوه|خطفوها|اختطف|مخطوفه|مربوط|ربطوني|"
-        r"ربطوه|فديه|الفديه|محتجز|ربطني|سدات علي|سدو علي|سكر علي|سكرت علي|سكرو علي|مسكرين",
+        r"ربطوه|فديه|الفديه|محتجز|ربطني|سدات علي|سدو علي|سكر علي|سكرت علي|سكرو علي|مسكرين|"
+        r"يبيعوها|يبيعوني|يبيعونا|كيبيعونا|كيبيعوني|باعوني|باعوها|خاطفين|الخاطفين|خاطفينو|"
+        r"خاطفينها",
     ),
     "bleeding": _rx(
         r"saign\w*|sang|blood|bleed\w*|dem|ddem|nzif|coule|"
@@ -183,7 +197,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"tchenj|katchenj|kaytchenj|crise d epilepsie|"
         r"se reveille plus|reveille plus|ne respire|ma byetnafas|"
         r"ma kaytnffesch|ma katnffesch|tremble plus|delir\w*|says strange things|"
-        r"dit des choses bizarres|had a fit|crise d epilepsie|crise convulsive",
+        r"dit des choses bizarres|had a fit|crise d epilepsie|crise convulsive|ghma 3lih|"
+        r"ghmat 3liha|ghma 3liha|tghma|skhf|tskhf|skhfat|tskhfat",
         r"مغمي|مغمى|ما كيتحركش|ما كتجاوبش|ما كيجاوبش|طايح|طايحه|تشنج|فاقد الوعي|الصرع|ما كتفيقش|"
         r"ما كيفيقش|ما بغاش يفيق|كيترعد|"
         r"غايب عليه|غاب عليه|غايبه عليها|غابت عليها|ما كيهضرش|ما كتهضرش|ما بقاش كيهضر|"
@@ -191,7 +206,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"ما بقاتش قادره تهضر|ما كتكلمش|ما كيتكلمش|تخدر|مايل لجهه|مايله لجهه|رغوه|بارد بحال|الجلطه|"
         r"جلطه|سكته|ما بقاتش كتحرك|ما بقاش كيتحرك|ما عم يتحرك|ما عم تتحرك|ما عم يرد|ما عم ترد|"
         r"فاقده الوعي|ما بقيناش كنحسو|ما بقيتش كنحس|مش حاسس|كتشنج|كيتشنج|تشنجات|"
-        r"ما كيتنفسش|ما كتتنفسش|ما بيتنفس|ما عم يتنفس|ما كيفيقش|كيهضر بلا معنى|كيخربق|نوبه|الكريزه",
+        r"ما كيتنفسش|ما كتتنفسش|ما بيتنفس|ما عم يتنفس|ما كيفيقش|كيهضر بلا معنى|كيخربق|نوبه|الكريزه|"
+        r"غمى عليه|غمى عليها|تغمى|تسخف|تسخفات|سخفات",
     ),
     "emergency": _rx(
         r"feu|fire|burn\w*|brul\w*|l3afya|noy\w*|drown\w*|gh9|ygh9|bateau|boat|barque|zodiac|"
@@ -203,15 +219,16 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"sahra|sahara|tayhin|tayeh|refriger\w*|frigorifique|"
         r"tebrid|tabrid|hypotherm\w*|diabet\w*|insulin\w*|ambulance|lambulance|samu|"
         r"is3af|sa3af|"
-        r"snake|serpent|scorpion|a9rab|l9rab|7ayya|lef3a|bitten|mordu\w*|"
+        r"snake|serpent|scorpion|a9rab|l9rab|3a2rab\w*|3aqrab\w*|7ayya|lef3a|bitten|mordu\w*|"
+        r"blesse|blessee|blesses|wounded|injured|"
         r"burnt|burns|l air manque|no air|ma kaynch lhwa|overheat\w*|took them all|tout avale|"
-        r"j ai tout pris|kolchi bla3t|7ubub",
+        r"j ai tout pris|kolchi bla3t|7ubub|3t9ouni|3te9ni|3t9ouna|sauvez moi|sauvez nous",
         r"نار|العافيه|غرق|يغرق|كتغرق|القارب|الزودياك|تولد|الولاده|صدري|قلب|شرب|شربت|بلعت|الحمي|"
         r"السخانه|سخون|سقط|طاح|البير|البئر|"
         r"حريق|الحريق|شعلو|شاعله|ماسكه النار|بلع|الصحرا|تايهين|تايه|ضايعين|"
         r"التبريد|تبريد|متجمد|الاسعاف|اسعاف|لامبولانس|المستعجلات|الطوارئ|"
         r"حيه|لدغ|لدغتو|لدغتها|عقرب|العقرب|محروق|محروقه|يحترق|كتحرق|الهوا ما كاينش|"
-        r"ما كاينش الهوا|الحبوب كاملين|شربت كلشي|بلعت كلشي",
+        r"ما كاينش الهوا|الحبوب كاملين|شربت كلشي|بلعت كلشي|عتقوني|عتقونا|انقذوني|انقذونا|نجدوني",
     ),
     "child": _rx(
         r"enfants?|bebe|baby|child|children|kids?|pikin|fils|fille|son|daughter|garcon|girl|boy|"
@@ -220,7 +237,8 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
     ),
     "threat_kill": _rx(
         r"(?:va|vont|veut|veulent) (?:me|nous|les) tuer|kill (?:me|us)|y9tlni|y9tlouni|y9telni|"
-        r"y9tlna|tuer les enfants|he ll kill|he will kill",
+        r"y9tlna|tuer les enfants|he ll kill|he will kill|yo2tuloni|yu2tuluni|yaqtuluni|y2tlni|"
+        r"y2tolni|ye2telni|yi2telni|ya2tolni",
         r"يقتلني|يقتلوني|يقتلنا|بالقتل|يذبحني",
     ),
     "hopeless": _rx(
@@ -269,9 +287,25 @@ DANGER = frozenset(
 _SET = PatternSet(CONCEPTS)
 
 
+# Arabizi writes the article on the word: "lmous" (the knife), "lbenzine", "ssekkin" (the sun
+# letters double: s-sekkin, d-dwa). Concepts are also looked for in the words without it. Words
+# where a plain French or English word would lose a real letter are left alone.
+_ARTICLE = re.compile(r"\b(?:l|([sdtnrz])(?=\1))(?=[a-z0-9]{3})")
+_KEEP_ARTICLE = frozenset({"larmes"})
+
+
+def _without_article(norm: str) -> str:
+    words = [w for w in norm.split() if w.isascii() and w not in _KEEP_ARTICLE]
+    return " ".join(_ARTICLE.sub("", w, count=1) for w in words if _ARTICLE.match(w))
+
+
 @lru_cache(maxsize=512)  # featurise() and the risk signals ask for the same text in one parse
 def _names(norm: str) -> tuple[str, ...]:
-    return tuple(sorted(_SET.present(norm)))
+    found = set(_SET.present(norm))
+    bare = _without_article(norm)
+    if bare:
+        found.update(_SET.present(bare))
+    return tuple(sorted(found))
 
 
 def concept_names(norm: str) -> list[str]:

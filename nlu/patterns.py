@@ -22,7 +22,11 @@ _WORD = (
 # An Arabic keyword of three letters or fewer is found inside too many other words ("دم", blood,
 # in "خدمه", work; "سم", poison, in "اسم"; "تلف", lost, in "تلفون"): it must be a word of its own,
 # after the one-letter proclitics and the article, before a pronoun suffix.
-_SHORT_ARABIC = "(?:^| )(?:[وفبكل])?(?:ال|لل)?(?:{})(?:ي|ه|ها|و|ك|كم|نا|هم|ت|وا|ني)?(?: |$)"
+# A dialect present-tense prefix may come first ("كيخنق", "بيخنقني": is strangling (me)).
+_SHORT_ARABIC = (
+    "(?:^| )(?:[وفبكل])?(?:ال|لل|كي|كت|كن|بي|بت|بن|عم ي|عم ت)?(?:{})"
+    "(?:ي|ه|ها|و|ك|كم|نا|هم|ت|وا|ني|وني|وه|وها|تو|تها)?(?: |$)"
+)
 _SYNTAX_CHARS = re.compile(r"[()\[\]\\*+?{}.^$]")
 
 

@@ -370,15 +370,16 @@ IDIOMS = _rx(
     r"\bkilled it\b",
     r"(قتلني|قاتلني|قتلاتني|قتلتني|كيقتلني|بيقتلني) ?(الجوع|البرد|الحر|الشوق|الضحك|بالضحك|"
     r"بالسؤال|بالاسئله|الانتظار|العيا|التعب)",
-    r"(الجوع|البرد|الحر|الشوق|الانتظار|العيا|الخدمه|هاد الخدمه|الغربه) ?(قتلني|قاتلني|قتلاتني|"
-    r"كتقتل|تقتل|قاتله|قاتلاني)",
+    r"(الجوع|البرد|الحر|الشوق|الانتظار|العيا|الخدمه|هاد الخدمه|الغربه|الشمس|الصهد|السخونيه) ?"
+    r"(قتلني|قاتلني|قتلاتني|كتقتل|تقتل|قاتله|قاتلاني|قتلاتنا|قتلتنا|قاتلانا|كتقتلنا)",
     r"(موت|مت|ميت|ميته|نموت|بموت|كنموت|غنموت) (ديال الضحك|من الضحك|بالضحك|من الجوع|بالجوع|"
     r"من البرد|بالبرد|من الحر|عليك|عليكي|فيك|عليه|عليها|فيها|من التعب|بالعيا)",
     r"تقبرني|تقبريني|يقبرني",
     r"\b(9tlni|9etlni|9atlni|9atalni|9tlatni|9atlatni|9atlani|qtlni) (jo3|jou3|ljo3|ljou3|"
     r"lbrd|lbard|l7er|l7ar|d7k|dh7k|l3ya|tmara)\b",
-    r"\b(jo3|jou3|ljo3|ljou3|lbrd|lbard|l7er|l7ar|lkhedma|lkhdma|l?ghorba) (9tlni|9etlni|"
-    r"9atlni|9atalni|9tlatni|9atlatni|9atlani|kat9tl|t9tl)\b",
+    r"\b(jo3|jou3|ljo3|ljou3|lbrd|lbard|l7er|l7ar|lkhedma|lkhdma|l?ghorba|chems|chchems|"
+    r"sahd|ssahd) (9tlni|9etlni|9atlni|9atalni|9tlatni|9atlatni|9atlani|kat9tl|t9tl|9tlatna|"
+    r"9atlana|kat9telna)\b",
     r"\b(mt|mout|nmout|kanmout|knmout|mayt|mit) (b|dyal|mn|men) ?(d7k|dh7k|ddo7k|jo3|jou3|"
     r"lbrd|l3ya)\b|\b(kanmout|knmout|nmout|bmout|bamout) (3lik|3lih|3liha|fik)\b",
     r"\bmchit fiha\b|\bt9brni\b|\btoqborni\b",

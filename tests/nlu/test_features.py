@@ -48,6 +48,10 @@ def test_a_phrase_in_either_script_shares_word_and_pair_features() -> None:
         ("ولدي ضاع", "missing", True),
         ("شو احسن تلفون", "missing", False),  # "تلف" inside "تلفون"
         ("الاوضاع صعبه", "missing", False),  # "ضاع" inside "الاوضاع"
+        # A dialect present-tense prefix on a short keyword: "is strangling me".
+        ("جوزي بيخنقني", "violence", True),
+        ("واحد كيخنق صاحبي", "violence", True),
+        ("اسمي محمد", "method", False),  # "سم" after "ا" is "name", not poison
     ],
 )
 def test_short_arabic_keywords_are_words_not_fragments(
@@ -61,3 +65,33 @@ def test_short_arabic_keywords_take_clitics() -> None:
     for text in ("دم", "الدم", "بالدم", "ودمي", "دمها كيسيل"):
         assert blood.search(text), text
     assert not blood.search("خدمه")
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "present"),
+    [
+        # Arabizi writes the article on the word, and the sun letters double.
+        ("rajli 3m9 3liya lmous", "violence", True),
+        ("tab3ini b ssekkin", "violence", True),
+        ("3ndi lbenzine w lbriquet", "method", True),
+        ("ddwa kaml f jibi", "method", True),
+        ("lwlad bo7dhom", "child", True),
+        # ...but a French word that only looks like one keeps its meaning: tears are not arms.
+        ("je suis en larmes", "violence", False),
+        ("already done thanks", "plan", False),
+    ],
+)
+def test_arabizi_article_is_read_through(text: str, concept: str, present: bool) -> None:
+    assert (concept in concept_names(normalise(text))) is present
+
+
+def test_sparse_rows_are_taken_in_order_even_none() -> None:
+    import numpy as np
+
+    from nlu.sparse import CSR
+
+    x = CSR.from_rows([[0, 2], [1], [], [0, 1, 2]], 3, np.ones(3, np.float32))
+    picked = x.take(np.array([3, 2, 0], dtype=np.int64))
+    assert picked.indptr.tolist() == [0, 3, 3, 5]
+    assert picked.indices.tolist() == [0, 1, 2, 0, 2]
+    assert x.take(np.array([], dtype=np.int64)).n_rows == 0
