@@ -19,7 +19,7 @@ from nlu.cities import CityMatcher
 from nlu.features import Vocabulary, featurise
 from nlu.linear import softmax
 from nlu.normalise import normalise
-from nlu.risk import Thresholds, decide
+from nlu.risk import GIBBERISH_KNOWN_SHARE, Thresholds, decide, pool, windows
 from nlu.script import count_scripts
 from nlu.sparse import F32
 from nlu.types import INTENTS, LANGUAGES, RISK_LEVELS, Entity, Language, Parse, Risk
@@ -107,6 +107,16 @@ class Model:
         out: F32 = values @ np.take(self.weights, ids, axis=0)
         return out
 
+    def _risk_probs(self, docs: list[list[str]]) -> F32:
+        """The risk head's probabilities for several texts' features (one row each)."""
+        cols = slice(self.risk.offset, self.risk.offset + len(self.risk.labels))
+        rows = np.zeros((len(docs), len(self.risk.labels)), dtype=np.float32)
+        for i, feats in enumerate(docs):
+            ids, values = self.vocab.vector(feats)
+            if ids:
+                rows[i] = values @ np.take(self.weights, ids, axis=0)[:, cols]
+        return softmax(rows / np.float32(self.risk.temperature))
+
     def known_share(self, feats: list[str]) -> float:
         """Share of the text's distinct words that the vocabulary holds."""
         words = [f for f in feats if f.startswith("w ")]
@@ -139,7 +149,12 @@ class Model:
         language, lang_conf = self._language(head, logits)
         intent, conf = self._intent(head, logits)
         probs = self.head_probs(logits, self.risk)
-        risk: Risk = decide(norm, probs, self.meta.risk, self.known_share(feats))  # type: ignore[assignment]
+        known = self.known_share(feats)
+        if known >= GIBBERISH_KNOWN_SHARE:  # (noise is judged on phrases alone)
+            parts = windows(norm)
+            if parts:
+                probs = pool(probs, self._risk_probs([featurise(p) for p in parts]))
+        risk: Risk = decide(norm, probs, self.meta.risk, known)  # type: ignore[assignment]
         entities: tuple[Entity, ...] = self.cities.entities(head, norm)
         return Parse(
             text=text,

@@ -32,7 +32,9 @@ the detector is built for critical recall first and combines two independent sig
    danger at all (no danger concept: method, bleeding, violence, final goodbye, …, or a child
    alone), which keeps "bed for tonight" and "bslama" calm however the words weigh; a message
    of three words or fewer that names no danger ("stop", "khalas") is never critical on the
-   model's word alone.
+   model's word alone. A long message is also read in overlapping windows of a few words
+   (`windows`, `pool`), so that a danger buried among greetings and paperwork is not diluted by
+   them.
 
 `elevated` is the union of the elevated phrases and the model's elevated-or-critical mass above
 its own threshold. Everything is computed on normalised text, so accents, hamza forms and SMS
@@ -53,9 +55,12 @@ from nlu.types import Risk
 # Model confidence needed for `critical` when a guard (idiom, negation, past) fired, and when the
 # message names no danger at all.
 GUARDED_CRITICAL = 0.9
-# 0.45 (was 0.6): chosen together with trainer.CALM_SHARE once the danger concepts were widened;
-# the figures are there.
-NO_DANGER_CRITICAL = 0.45
+# 0.25 (was 0.45) since the risk head's penalty is 3e-6 (trainer.OPTIONS), which makes its
+# probabilities sharper: indirect farewells ("give my place to someone else, for me it ends
+# tonight") name no danger concept and were the largest group of misses. 5-fold CV with the
+# windows below: critical recall 97.0 % at precision 84.5 %, calm everyday messages called
+# critical 2.1 %, against 96.5 %, 84.5 % and 2.0 % with 1e-4 and 0.45.
+NO_DANGER_CRITICAL = 0.25
 # A message this short that names no danger is never critical on the model's word: "stop",
 # "khalas", "safi" end ordinary conversations far more often than lives (5-fold CV:
 # critical recall 93.5 % against 93.8 % without the rule; ordinary messages of <= 3 words
@@ -67,6 +72,17 @@ SHORT_NO_DANGER_WORDS = 3
 # messages of 12 words or more: 78 % known words at the least; 100 KB of random letters: 8-13 %).
 GIBBERISH_WORDS = 12
 GIBBERISH_KNOWN_SHARE = 0.4
+# A long message can bury the danger in one sentence among greetings and paperwork ("… and the
+# certificate for school; tonight I take the pills I kept; thank you for everything"). Its
+# features are normalised over the whole text, so the buried sentence weighs little. From
+# WINDOW_MIN_WORDS words on, the model also reads every WINDOW_WORDS-word window (overlapping by
+# half), and a window that is critical with WINDOW_CRITICAL confidence speaks for the message.
+# The guards (negation, past, idiom, no danger named) are still read on the whole text. 5-fold
+# CV: critical recall +0.6 points at the same precision; from 20 words on, or with shorter
+# windows, windows cut out of context raise too many ordinary messages.
+WINDOW_MIN_WORDS = 30
+WINDOW_WORDS = 8
+WINDOW_CRITICAL = 0.7
 
 
 @dataclass(frozen=True)
@@ -152,6 +168,26 @@ def signals(norm: str) -> Signals:
         danger=bool(names & DANGER) or {"child", "alone"} <= names,
         words=len(norm.split()),
     )
+
+
+def windows(norm: str) -> list[str]:
+    """The overlapping word windows the model also reads in a long message (none if short)."""
+    words = norm.split()
+    if len(words) < WINDOW_MIN_WORDS:
+        return []
+    step = WINDOW_WORDS // 2
+    return [" ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words) - step, step)]
+
+
+def pool(whole: npt.NDArray[np.float32], parts: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """The message's probabilities given its own and its windows' (rows of `parts`): the most
+    critical window when it is surer than WINDOW_CRITICAL and than the whole text."""
+    if not len(parts):
+        return whole
+    best = int(np.argmax(parts[:, 2]))
+    if parts[best, 2] >= WINDOW_CRITICAL and parts[best, 2] > whole[2]:
+        return parts[best]
+    return whole
 
 
 def decide(

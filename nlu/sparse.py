@@ -58,7 +58,8 @@ class CSR:
         lengths = ends - starts
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        pos = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        # Position of each kept value: its row's start in self, plus its offset in the row.
+        pos = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1], dtype=np.int64)
         return CSR(indptr, self.indices[pos], self.data[pos], self.n_cols)
 
 

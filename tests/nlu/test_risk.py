@@ -5,7 +5,7 @@ import pytest
 
 from nlu.model import Model
 from nlu.normalise import normalise
-from nlu.risk import Thresholds, decide, signals
+from nlu.risk import WINDOW_CRITICAL, WINDOW_MIN_WORDS, Thresholds, decide, pool, signals, windows
 from nlu.risk_lexicon import Lexicon
 
 
@@ -40,6 +40,7 @@ def test_critical(model: Model, text: str) -> None:
         "I'm dying to see my family",
         "قتلني الجوع",
         "9tlni jo3",
+        "الشمس قتلاتنا اليوم",
         "bonjour je cherche un avocat",
         "merci beaucoup",
     ],
@@ -164,3 +165,38 @@ def test_an_alternative_mixing_scripts_is_refused() -> None:
 )
 def test_held_until_paid_is_not_a_curfew(text: str, critical: bool) -> None:
     assert signals(normalise(text)).critical is critical
+
+
+def test_long_messages_are_also_read_in_windows() -> None:
+    short = " ".join(["mot"] * (WINDOW_MIN_WORDS - 1))
+    assert windows(short) == []
+    words = [f"w{i}" for i in range(WINDOW_MIN_WORDS + 3)]
+    parts = windows(" ".join(words))
+    # Overlapping by half, and every word is in one.
+    assert parts[0].split()[4:] == parts[1].split()[:4]
+    assert {w for p in parts for w in p.split()} == set(words)
+
+
+def test_a_window_speaks_for_the_message_only_when_sure() -> None:
+    whole = np.array([0.8, 0.15, 0.05], dtype=np.float32)
+    unsure = np.array([[0.5, 0.3, 0.2], [0.3, 0.1, WINDOW_CRITICAL - 0.01]], dtype=np.float32)
+    sure = np.array([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]], dtype=np.float32)
+    assert pool(whole, unsure) is whole
+    assert pool(whole, sure).tolist() == sure[1].tolist()
+    assert pool(whole, np.zeros((0, 3), dtype=np.float32)) is whole
+
+
+_PAPERWORK = (
+    "bonjour madame j espere que vous allez bien je voulais demander pour le rendez vous a la "
+    "prefecture pour la carte de sejour de mon mari et aussi le certificat de scolarite de ma "
+    "fille que le directeur demande encore "
+)
+_THANKS = " merci pour tout ce que vous avez fait pour nous depuis deux ans"
+
+
+def test_danger_buried_in_a_long_message_is_found(model: Model) -> None:
+    buried = _PAPERWORK + "ce soir je prends toutes les pilules que j ai gardees" + _THANKS
+    assert len(normalise(buried).split()) >= WINDOW_MIN_WORDS
+    assert model.parse(buried).risk == "critical"
+    # The same letter without that sentence is ordinary.
+    assert model.parse(_PAPERWORK + _THANKS).risk != "critical"
