@@ -55,12 +55,14 @@ from nlu.types import Risk
 # Model confidence needed for `critical` when a guard (idiom, negation, past) fired, and when the
 # message names no danger at all.
 GUARDED_CRITICAL = 0.9
-# 0.25 (was 0.45) since the risk head's penalty is 3e-6 (trainer.OPTIONS), which makes its
+# 0.2 (was 0.45) since the risk head's penalty is 3e-6 (trainer.OPTIONS), which makes its
 # probabilities sharper: indirect farewells ("give my place to someone else, for me it ends
-# tonight") name no danger concept and were the largest group of misses. 5-fold CV with the
-# windows below: critical recall 97.0 % at precision 84.5 %, calm everyday messages called
-# critical 2.1 %, against 96.5 %, 84.5 % and 2.0 % with 1e-4 and 0.45.
-NO_DANGER_CRITICAL = 0.25
+# tonight") name no danger concept and are the largest group of misses. 5-fold CV with the
+# windows below, on 7,210 risk examples (the seventh round is indirect danger and its calm
+# twins): critical recall 97.2 % at precision 81.7 % (97.1-97.3 % with other fold splits),
+# calm everyday messages called critical 2.9 %; 0.25 gave 96.9 %, 82.3 % and 2.5 %, 0.45 gave
+# 95.5 %, 84.0 % and 1.6 %. Recall first: a miss can cost a life, a false alarm a minute.
+NO_DANGER_CRITICAL = 0.2
 # A message this short that names no danger is never critical on the model's word: "stop",
 # "khalas", "safi" end ordinary conversations far more often than lives (5-fold CV:
 # critical recall 93.5 % against 93.8 % without the rule; ordinary messages of <= 3 words
