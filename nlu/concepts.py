@@ -45,7 +45,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"pont|bridge|jisr|jsr|sauter|jump|toit|roof|fenetre|window|ledge|corde|rope|7bel|pilules?|"
         r"l7bel|cachets|pills|comprimes|medicaments|tablets|boite|dwa|poison|javel|bleach|lames|"
         r"razor|couteau|knife|mous|noyer|drown|train|gaz|hang|pendre|chnoq|nchne9|"
-        r"fnid|sea|mer|bahr|lbhar|ba7r|b7er|b7ar|bahar|corde|gaz|gas|bouta|lbouta|blade|lame|chafra|"
+        r"fnid|sea|mer|bahr|lbhar|ba7r|b7er|b7ar|bahar|gas|bouta|lbouta|blade|lame|chafra|"
         r"kubri|kobri|kubry|9ntra|9antra|9ent?ra|qantara|2odban|qodban|ssm|ssem|"
         r"balcon\w*|balcony|falaise|cliff|railway|rails|voie ferree|sta7|s6o7|so6o7|stou7|"
         r"regarde le vide|dans le vide|the void|"
@@ -156,7 +156,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"sad 3li\w*|sdo 3li\w*|keeping us|keep us|gardent|retiennent|retient|kidnap\w*|"
         r"emmene\w*|took my|can t leave|ne peux pas sortir|we no fit comot|lock us|de force|"
         r"by force|forced into|bzz|bezzez|sedo 3li\w*|sado 3li\w*|tied|attache\w*|rbtna|rbtouna|"
-        r"cadenas|padlock\w*|coffre|boot of|trunk|enlevement|kidnap\w*|abduct\w*|dragged|"
+        r"cadenas|padlock\w*|coffre|boot of|trunk|enlevement|abduct\w*|dragged|"
         r"khtf\w*|kh6f\w*|9fel|9efl|9flo|2afal|a2fal|ransom|rancon|fidya|tied up|ligote\w*|"
         r"rbto\w*|rbtou\w*|mrbout|won t let (?:me|us) (?:go|leave)|laisse pas sortir|"
         r"laissent pas sortir|kaykhllinich nkhrj|ma khllawnach|held in|holding us|holding me|"
@@ -197,7 +197,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"tchenj|katchenj|kaytchenj|crise d epilepsie|"
         r"se reveille plus|reveille plus|ne respire|ma byetnafas|"
         r"ma kaytnffesch|ma katnffesch|tremble plus|delir\w*|says strange things|"
-        r"dit des choses bizarres|had a fit|crise d epilepsie|crise convulsive|ghma 3lih|"
+        r"dit des choses bizarres|had a fit|crise convulsive|ghma 3lih|"
         r"ghmat 3liha|ghma 3liha|tghma|skhf|tskhf|skhfat|tskhfat",
         r"مغمي|مغمى|ما كيتحركش|ما كتجاوبش|ما كيجاوبش|طايح|طايحه|تشنج|فاقد الوعي|الصرع|ما كتفيقش|"
         r"ما كيفيقش|ما بغاش يفيق|كيترعد|"
@@ -206,7 +206,7 @@ CONCEPTS: dict[str, re.Pattern[str]] = {
         r"ما بقاتش قادره تهضر|ما كتكلمش|ما كيتكلمش|تخدر|مايل لجهه|مايله لجهه|رغوه|بارد بحال|الجلطه|"
         r"جلطه|سكته|ما بقاتش كتحرك|ما بقاش كيتحرك|ما عم يتحرك|ما عم تتحرك|ما عم يرد|ما عم ترد|"
         r"فاقده الوعي|ما بقيناش كنحسو|ما بقيتش كنحس|مش حاسس|كتشنج|كيتشنج|تشنجات|"
-        r"ما كيتنفسش|ما كتتنفسش|ما بيتنفس|ما عم يتنفس|ما كيفيقش|كيهضر بلا معنى|كيخربق|نوبه|الكريزه|"
+        r"ما كيتنفسش|ما كتتنفسش|ما بيتنفس|ما عم يتنفس|كيهضر بلا معنى|كيخربق|نوبه|الكريزه|"
         r"غمى عليه|غمى عليها|تغمى|تسخف|تسخفات|سخفات",
     ),
     "emergency": _rx(

@@ -107,16 +107,6 @@ class Model:
         out: F32 = values @ np.take(self.weights, ids, axis=0)
         return out
 
-    def _risk_probs(self, docs: list[list[str]]) -> F32:
-        """The risk head's probabilities for several texts' features (one row each)."""
-        cols = slice(self.risk.offset, self.risk.offset + len(self.risk.labels))
-        rows = np.zeros((len(docs), len(self.risk.labels)), dtype=np.float32)
-        for i, feats in enumerate(docs):
-            ids, values = self.vocab.vector(feats)
-            if ids:
-                rows[i] = values @ np.take(self.weights, ids, axis=0)[:, cols]
-        return softmax(rows / np.float32(self.risk.temperature))
-
     def known_share(self, feats: list[str]) -> float:
         """Share of the text's distinct words that the vocabulary holds."""
         words = [f for f in feats if f.startswith("w ")]
@@ -151,9 +141,9 @@ class Model:
         probs = self.head_probs(logits, self.risk)
         known = self.known_share(feats)
         if known >= GIBBERISH_KNOWN_SHARE:  # (noise is judged on phrases alone)
-            parts = windows(norm)
+            parts = [self.head_probs(self.logits(featurise(p)), self.risk) for p in windows(norm)]
             if parts:
-                probs = pool(probs, self._risk_probs([featurise(p) for p in parts]))
+                probs = pool(probs, np.array(parts))
         risk: Risk = decide(norm, probs, self.meta.risk, known)  # type: ignore[assignment]
         entities: tuple[Entity, ...] = self.cities.entities(head, norm)
         return Parse(

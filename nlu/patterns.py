@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 try:  # RE2's set matcher: every pattern in one pass over the text (google-re2 wheels)
@@ -53,6 +54,11 @@ def top_level(pattern: str) -> list[str]:
 def keywords(latin: str, arabic: str = "") -> re.Pattern[str]:
     """One pattern for Latin alternatives (whole words) and Arabic ones (inside words, for the
     clitics, except the short ones, which must stand alone)."""
+    for script in (latin, arabic):
+        counts = Counter(top_level(script) if script else [])
+        twice = sorted(a for a, n in counts.items() if n > 1)
+        if twice:
+            raise ValueError(f"keywords listed twice: {twice}")
     parts = [_WORD.format(latin)] if latin else []
     if arabic:
         alternatives = top_level(arabic)

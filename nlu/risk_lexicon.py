@@ -312,7 +312,7 @@ CRITICAL_IF_NOW = _rx(
     r"\b(someone|a man|men|two men|they|people|somebody) (is|are|s|re) (following|chasing) (me|us)"
     r"\b|\b(un homme|des hommes|deux hommes|quelqu un|ils|des gens) me (suit|suivent|poursuit|"
     r"poursuivent)\b",
-    r"(كيتبعوني|كيتبعني|كيتبعوني|بيلاحقوني|كيطاردوني|عم يلحقوني|جايين يقتلوني|جايين يذبحوني)",
+    r"(كيتبعوني|كيتبعني|بيلاحقوني|كيطاردوني|عم يلحقوني|جايين يقتلوني|جايين يذبحوني)",
     r"\b(kaytb3ouni|kaytab3ouni|kaytb3ni|kaytbe3ni|kayt?ba3ni|jayin yo2tuloni|jayin y9tlouni|"
     r"jayin yqtlouni)\b",
     r"(كتجرح|كيجرح|كتقطع|كيقطع) (راسها|راسو|حالها|يدها|يدو)|\b(katjre7|kayjre7|kat9te3|kay9te3) "

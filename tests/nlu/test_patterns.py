@@ -68,3 +68,13 @@ def test_order_and_absence() -> None:
     assert ps.present("alpha and beta") == ["b", "a"]
     assert ps.present("alphabet") == []
     assert PatternSet({}).present("anything") == []
+
+
+def test_a_keyword_listed_twice_is_refused() -> None:
+    # A repeated alternative is a sign of two lists merged by hand; it would hide an edit made
+    # to one copy only.
+    with pytest.raises(ValueError, match="listed twice"):
+        keywords("corde|rope|corde")
+    with pytest.raises(ValueError, match="listed twice"):
+        keywords("rope", "حبل|الحبل|حبل")
+    assert keywords("corde|rope", "حبل").search("une corde")
